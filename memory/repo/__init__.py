@@ -1,0 +1,1 @@
+"""Repository functions: keyword-only, workspace-scoped reads and writes over memory.models."""

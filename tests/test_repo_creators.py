@@ -1,0 +1,96 @@
+"""Creator/account repository on SQLite and PostgreSQL: upserts, person matching,
+denormalised search columns, niches, posts and brand mentions, workspace scoping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from memory.db import session_scope
+from memory.models import Account, AccountBrand, AccountCreate, CreatorCreate, CreatorNiche, PostCreate
+from memory.repo.creators import (
+    count_accounts,
+    find_accounts_by_handle,
+    get_account,
+    recent_posts,
+    upsert_creator_account,
+    upsert_post,
+)
+from memory.repo.workspaces import ensure_workspace
+
+
+def _sam(**kw) -> tuple[CreatorCreate, AccountCreate]:
+    c = CreatorCreate(name="Sam Rivera", country="FR", language="fr", niches="Skincare; Beauty", email="sam@example.com", **kw)
+    a = AccountCreate(platform="instagram", handle="@Skin.By.Sam", followers=45_200, engagement_rate=0.041)
+    return c, a
+
+
+def test_upsert_is_idempotent_and_reports_status(sessions, workspace_id: str) -> None:
+    with session_scope(sessions) as s:
+        c, a = _sam()
+        assert upsert_creator_account(s, workspace_id=workspace_id, creator=c, account=a)[0] == "inserted"
+        assert upsert_creator_account(s, workspace_id=workspace_id, creator=c, account=a)[0] == "unchanged"
+        a2 = AccountCreate(platform="instagram", handle="skin.by.sam", followers=46_000)
+        status, acc = upsert_creator_account(s, workspace_id=workspace_id, creator=CreatorCreate(), account=a2)
+        assert status == "updated"
+        assert acc.followers == 46_000
+        assert acc.engagement_rate == pytest.approx(0.041)  # None never erases
+
+
+def test_same_email_means_same_person_and_denormalised_columns_follow(sessions, workspace_id: str) -> None:
+    with session_scope(sessions) as s:
+        c, a = _sam()
+        _, ig = upsert_creator_account(s, workspace_id=workspace_id, creator=c, account=a)
+        _, tt = upsert_creator_account(
+            s, workspace_id=workspace_id, creator=CreatorCreate(email="SAM@example.com", country="BE"),
+            account=AccountCreate(platform="tiktok", handle="skinbysam", followers=120_000),
+        )
+        assert ig.creator_id == tt.creator_id
+        s.refresh(ig)
+        assert (ig.country, tt.country) == ("BE", "BE")
+        assert ig.has_email and ig.language == "fr"
+        niches = s.exec(select(CreatorNiche.niche).where(CreatorNiche.creator_id == ig.creator_id)).all()
+        assert sorted(niches) == ["beauty", "skincare"]
+
+
+def test_workspaces_never_see_each_other(sessions, workspace_id: str) -> None:
+    with session_scope(sessions) as s:
+        other = workspace_id + "x"
+        ensure_workspace(s, workspace_id=other)
+        c, a = _sam()
+        upsert_creator_account(s, workspace_id=workspace_id, creator=c, account=a)
+        assert get_account(s, workspace_id=other, platform="instagram", handle="skin.by.sam") is None
+        assert find_accounts_by_handle(s, workspace_id=other, handle="@skin.by.sam") == []
+        assert count_accounts(s, workspace_id=workspace_id) == 1
+        assert count_accounts(s, workspace_id=other) == 0
+
+
+def test_posts_upsert_by_url_and_track_brands(sessions, workspace_id: str) -> None:
+    with session_scope(sessions) as s:
+        c, a = _sam()
+        _, acc = upsert_creator_account(s, workspace_id=workspace_id, creator=c, account=a)
+        p1 = PostCreate(platform="instagram", handle="skin.by.sam", url="https://instagram.com/p/1",
+                        posted_at=datetime(2026, 10, 1, tzinfo=UTC), caption="SPF every day", brands="La Roche-Posay; CeraVe",
+                        is_sponsored=True)
+        p2 = PostCreate(platform="instagram", handle="skin.by.sam", url="https://instagram.com/p/2",
+                        posted_at=datetime(2026, 10, 5, tzinfo=UTC), caption="Night routine", brands="CeraVe")
+        assert upsert_post(s, workspace_id=workspace_id, post=p1)[0] == "inserted"
+        assert upsert_post(s, workspace_id=workspace_id, post=p2)[0] == "inserted"
+        assert upsert_post(s, workspace_id=workspace_id, post=p2)[0] == "unchanged"
+        brands = {b.brand: b for b in s.exec(select(AccountBrand).where(AccountBrand.account_id == acc.id))}
+        assert brands["cerave"].mentions == 2
+        assert brands["la roche-posay"].sponsored_mentions == 1
+        assert s.get(Account, acc.id).last_post_at == datetime(2026, 10, 5, tzinfo=UTC)
+        assert [p.url for p in recent_posts(s, account_id=acc.id)] == ["https://instagram.com/p/2", "https://instagram.com/p/1"]
+        edited = p1.model_copy(update={"brands": "CeraVe"})
+        assert upsert_post(s, workspace_id=workspace_id, post=edited)[0] == "updated"
+        brands = {b.brand: b for b in s.exec(select(AccountBrand).where(AccountBrand.account_id == acc.id))}
+        assert set(brands) == {"cerave"} and brands["cerave"].mentions == 2
+
+
+def test_post_for_unknown_account_is_a_clear_error(sessions, workspace_id: str) -> None:
+    with session_scope(sessions) as s, pytest.raises(LookupError, match="unknown account instagram/@nobody"):
+        upsert_post(s, workspace_id=workspace_id, post=PostCreate(
+            platform="instagram", handle="@nobody", url="u", posted_at=datetime(2026, 1, 1, tzinfo=UTC)))
