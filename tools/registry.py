@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # Modules that define tools; each capability is one module (or package) under tools/.
 TOOL_MODULES: list[str] = [
     "tools.discovery",
+    "tools.crm",
 ]
 
 

@@ -10,6 +10,7 @@ from memory.models.campaigns import (
     Deliverable,
     DiscountCode,
     NegotiationEvent,
+    Note,
     Payout,
     Shipment,
     StageEvent,
@@ -39,7 +40,7 @@ __all__ = [
     "LOCAL_WORKSPACE", "Account", "AccountBrand", "AccountCreate", "AccountPublic", "AccountUpdate",
     "AuditLog", "Campaign", "CampaignCreate", "CampaignPublic", "CampaignUpdate", "CodeRedemption",
     "Collaboration", "CollaborationPublic", "Creator", "CreatorCreate", "CreatorNiche", "CreatorPublic",
-    "CreatorUpdate", "Deliverable", "DiscountCode", "DoNotContact", "MetricSnapshot", "NegotiationEvent",
+    "CreatorUpdate", "Deliverable", "DiscountCode", "DoNotContact", "MetricSnapshot", "NegotiationEvent", "Note",
     "OutreachMessage", "Payout", "PendingAction", "Post", "PostCreate", "PostPublic", "ProcessedEvent",
     "Shipment", "StageEvent", "TrackingLink", "Workspace", "WorkspacePublic",
 ]

@@ -196,3 +196,15 @@ class Payout(SQLModel, table=True):
     paid_at: datetime | None = None
     reference: str | None = Field(default=None, max_length=120)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Note(SQLModel, table=True):
+    """A free-text note on a collaboration (or on a creator outside any campaign)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(max_length=64, index=True)
+    creator_id: int = Field(foreign_key="creator.id", index=True, ondelete="CASCADE")
+    collaboration_id: int | None = Field(default=None, foreign_key="collaboration.id", index=True, ondelete="CASCADE")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    actor: str = Field(default="system", max_length=64)
+    at: datetime = Field(default_factory=utcnow)

@@ -91,7 +91,7 @@ PIPELINE: list[Stage] = [
 
 def allowed_moves(stage: Stage) -> set[Stage]:
     """Stages reachable from ``stage``: forward along the pipeline (skips allowed, e.g. a
-    gifted-only deal without shipment), one step back, and the side exits. ``declined``
+    gifted-only deal without shipment, but not to paid/closed), one step back, and the side exits. ``declined``
     and ``on_hold`` can re-open into the early stages."""
     if stage in (Stage.declined, Stage.on_hold):
         return {Stage.prospect, Stage.contacted, Stage.negotiating, Stage.agreed} - {stage} | (
@@ -101,6 +101,12 @@ def allowed_moves(stage: Stage) -> set[Stage]:
         return set()
     i = PIPELINE.index(stage)
     moves = set(PIPELINE[i + 1 :])
+    # Money and closure are not skipped to: paid only after the content is live or approved,
+    # closed only once posted or paid (a deal that ends earlier is declined or on hold).
+    if stage not in (Stage.content_approved, Stage.posted):
+        moves.discard(Stage.paid)
+    if stage not in (Stage.posted, Stage.paid):
+        moves.discard(Stage.closed)
     if i > 0:
         moves.add(PIPELINE[i - 1])
     moves |= {Stage.declined, Stage.on_hold}

@@ -39,6 +39,8 @@ class AuditLog(SQLModel, table=True):
     actor: str = Field(max_length=64)
     conversation_id: str | None = Field(default=None, max_length=200)
     action: str = Field(max_length=60)
+    op_id: str | None = Field(default=None, max_length=36, description="Groups the writes of one tool call (undo reverts them together)")
+    op_label: str | None = Field(default=None, max_length=120, description="What the user asked for, e.g. 'log_negotiation'")
     entity: str = Field(max_length=40)
     entity_id: str | None = Field(default=None, max_length=64)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

@@ -1,0 +1,212 @@
+"""Audited writes and undo.
+
+Every write a tool makes goes through a ``ChangeSet``: it performs the change and appends an
+audit entry (who, when, what, before/after) sharing one ``op_id`` per tool call. ``undo_last``
+reverts the most recent operation of a user in a conversation, entry by entry in reverse,
+unless something depends on it (a row created by the operation is now referenced by a
+later row, or a value it set has been changed since).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, select
+
+from memory.models import AuditLog
+from memory.repo import audit
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _columns(obj: SQLModel) -> dict[str, Any]:
+    return {c.key: _json_value(getattr(obj, c.key)) for c in sa_inspect(type(obj)).column_attrs}
+
+
+@dataclass
+class ChangeSet:
+    """The writes of one tool call, audited together."""
+
+    session: Session
+    workspace_id: str
+    actor: str
+    label: str
+    conversation_id: str | None = None
+    op_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    entries: list[AuditLog] = field(default_factory=list)
+
+    def _record(self, action: str, obj: SQLModel, before: dict | None, after: dict | None) -> None:
+        entry = audit.record(
+            self.session, workspace_id=self.workspace_id, actor=self.actor, action=action,
+            entity=type(obj).__tablename__, entity_id=getattr(obj, "id", None), before=before, after=after,
+            conversation_id=self.conversation_id,
+        )
+        entry.op_id, entry.op_label = self.op_id, self.label
+        self.entries.append(entry)
+
+    def add(self, obj: SQLModel) -> SQLModel:
+        """Insert a row and audit its creation."""
+        self.session.add(obj)
+        self.session.flush()
+        self._record("create", obj, None, _columns(obj))
+        return obj
+
+    def track_created(self, obj: SQLModel) -> SQLModel:
+        """Audit a row that another repository function already inserted (e.g. a pending action)."""
+        self._record("create", obj, None, _columns(obj))
+        return obj
+
+    def update(self, obj: SQLModel, **values: Any) -> bool:
+        """Change some columns of a row; audits only what actually changed. Returns True if anything did."""
+        before, after = {}, {}
+        for key, value in values.items():
+            old = getattr(obj, key)
+            if old != value:
+                before[key], after[key] = _json_value(old), _json_value(value)
+                setattr(obj, key, value)
+        if not after:
+            return False
+        self.session.add(obj)
+        self.session.flush()
+        self._record("update", obj, before, after)
+        return True
+
+    def delete(self, obj: SQLModel) -> None:
+        before = _columns(obj)
+        self._record("delete", obj, before, None)
+        self.session.delete(obj)
+        self.session.flush()
+
+
+def _model_for(table: str) -> type[SQLModel]:
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        cls = mapper.class_
+        if getattr(cls, "__tablename__", None) == table:
+            return cls
+    raise LookupError(f"no model for table {table}")
+
+
+def _coerce(cls: type[SQLModel], key: str, value: Any) -> Any:
+    """JSON-restored values back to Python types for date/datetime columns."""
+    if value is None:
+        return None
+    col = sa_inspect(cls).columns[key]
+    py = getattr(col.type, "python_type", None) if not hasattr(col.type, "impl") else getattr(col.type.impl, "python_type", None)
+    try:
+        if py is datetime and isinstance(value, str):
+            return datetime.fromisoformat(value)
+        if py is date and isinstance(value, str):
+            return date.fromisoformat(value)
+    except NotImplementedError:
+        pass
+    return value
+
+
+def _dependents(session: Session, table: str, row_id: Any, own: set[tuple[str, str]]) -> list[str]:
+    """Rows (outside this operation) whose foreign keys point at table.row_id."""
+    found = []
+    for t in SQLModel.metadata.sorted_tables:
+        for fk in t.foreign_keys:
+            if fk.column.table.name == table and fk.column.name == "id":
+                ids = session.execute(sa_select(t.c.id).where(fk.parent == row_id)).scalars().all() if "id" in t.c else []
+                for i in ids:
+                    if (t.name, str(i)) not in own:
+                        found.append(f"{t.name} #{i}")
+    return found
+
+
+@dataclass
+class UndoResult:
+    ok: bool
+    message: str
+    label: str | None = None
+
+
+def undo_last(session: Session, *, workspace_id: str, actor: str, conversation_id: str | None) -> UndoResult:
+    """Revert the last not-undone operation of ``actor`` in ``conversation_id``."""
+    last = audit.last_undoable(session, workspace_id=workspace_id, actor=actor, conversation_id=conversation_id)
+    while last is not None and last.op_id is None:
+        # Entries without an operation (approvals, refusals) are not undoable; look further back.
+        last.undone = True
+        session.add(last)
+        last = audit.last_undoable(session, workspace_id=workspace_id, actor=actor, conversation_id=conversation_id)
+    if last is None:
+        return UndoResult(False, "Nothing to undo: you have made no changes in this conversation.")
+    entries = list(session.exec(select(AuditLog).where(AuditLog.op_id == last.op_id).order_by(AuditLog.id.desc())))  # type: ignore[arg-type]
+    own = {(e.entity, e.entity_id or "") for e in entries}
+    # Check everything first: an undo is all or nothing.
+    for e in entries:
+        cls = _model_for(e.entity)
+        if e.action == "create":
+            row = session.get(cls, _coerce_id(e.entity_id))
+            if row is not None and _changed_since(row, e.after or {}, own_updates=_own_updates(entries, e)):
+                return UndoResult(False, f"Can't undo {e.op_label}: the {e.entity} it created was changed since.", e.op_label)
+            deps = _dependents(session, e.entity, _coerce_id(e.entity_id), own) if e.entity_id else []
+            if deps:
+                return UndoResult(False, f"Can't undo {e.op_label}: later records depend on it ({', '.join(deps[:3])}).", e.op_label)
+        elif e.action == "update":
+            row = session.get(cls, _coerce_id(e.entity_id))
+            if row is None:
+                return UndoResult(False, f"Can't undo {e.op_label}: the {e.entity} was deleted since.", e.op_label)
+            final = _own_updates(entries, e)  # what this operation left on the row
+            current = {k: _json_value(getattr(row, k)) for k in final}
+            if current != final:
+                return UndoResult(False, f"Can't undo {e.op_label}: the {e.entity} was changed again since.", e.op_label)
+    for e in entries:
+        cls = _model_for(e.entity)
+        if e.action == "create":
+            row = session.get(cls, _coerce_id(e.entity_id))
+            if row is not None:
+                session.delete(row)
+                session.flush()
+        elif e.action == "update":
+            row = session.get(cls, _coerce_id(e.entity_id))
+            for k, v in (e.before or {}).items():
+                setattr(row, k, _coerce(cls, k, v))
+            session.add(row)
+            session.flush()
+        elif e.action == "delete":
+            values = {k: _coerce(cls, k, v) for k, v in (e.before or {}).items()}
+            session.add(cls(**values))
+            session.flush()
+        e.undone = True
+        session.add(e)
+    marker = audit.record(session, workspace_id=workspace_id, actor=actor, action="undo", entity="operation",
+                          entity_id=None, after={"op_id": last.op_id, "label": last.op_label}, conversation_id=conversation_id)
+    marker.undone = True  # the undo itself is not undoable
+    session.add(marker)
+    session.flush()
+    return UndoResult(True, f"Undone: {last.op_label} ({len(entries)} change{'s' if len(entries) != 1 else ''} reverted).", last.op_label)
+
+
+_VOLATILE = {"updated_at", "version"}
+
+
+def _own_updates(entries: list[AuditLog], target: AuditLog) -> dict[str, Any]:
+    """The values this operation's updates left on the target row (later updates win)."""
+    out: dict[str, Any] = {}
+    for e in sorted(entries, key=lambda x: x.id or 0):
+        if e.action == "update" and e.entity == target.entity and e.entity_id == target.entity_id:
+            out.update(e.after or {})
+    return out
+
+
+def _changed_since(row: SQLModel, after: dict[str, Any], *, own_updates: dict[str, Any]) -> bool:
+    expected = {**after, **own_updates}
+    current = _columns(row)
+    return any(current.get(k) != v for k, v in expected.items() if k not in _VOLATILE and k in current)
+
+
+def _coerce_id(entity_id: str | None) -> Any:
+    if entity_id is None:
+        return None
+    return int(entity_id) if entity_id.isdigit() else entity_id
