@@ -35,7 +35,9 @@ def _root(
     ctx.obj = CliState(data_dir=data_dir, database_url=database_url, workspace=workspace)
 
 
-COMMAND_MODULES = ["db_cmds", "import_cmds", "seed_cmds", "index_cmds", "chat_cmds", "demo_cmds"]
+COMMAND_MODULES = [
+    "db_cmds", "import_cmds", "seed_cmds", "index_cmds", "chat_cmds", "demo_cmds", "actions_cmds", "worker_cmds",
+]
 
 
 def _register() -> None:
