@@ -21,6 +21,7 @@ def make_checkpointer(engine: Engine) -> BaseCheckpointSaver:
         conn = sqlite3.connect(url.database or ":memory:", check_same_thread=False, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: no fsync per checkpoint write
         saver = SqliteSaver(conn)
     else:
         from langgraph.checkpoint.postgres import PostgresSaver

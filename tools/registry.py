@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 TOOL_MODULES: list[str] = [
     "tools.discovery",
     "tools.crm",
+    "tools.metrics",
 ]
 
 

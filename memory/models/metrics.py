@@ -15,6 +15,7 @@ class MetricSnapshot(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "campaign_id", "account_id", "deliverable_url", "date", name="uq_metric_snapshot"),
         Index("ix_metric_campaign_date", "campaign_id", "date"),
+        Index("ix_metric_campaign_latest", "campaign_id", "is_latest"),
     )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(max_length=64)
@@ -34,6 +35,9 @@ class MetricSnapshot(SQLModel, table=True):
     conversions: int = 0
     revenue_cents: int = 0
     currency: str = Field(default="USD", max_length=3)
+    # True on the newest snapshot of each (account, deliverable): snapshots are cumulative, so
+    # "latest wins" totals read only these rows. Maintained by memory.repo.metrics.refresh_latest.
+    is_latest: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
 
 

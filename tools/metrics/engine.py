@@ -1,0 +1,207 @@
+"""The campaign summary engine: per-deliverable rows → grouped totals → metrics.
+
+Attribution (DESIGN section 1): a discount code beats a link. For a collaboration whose codes
+were redeemed in the period, conversions and revenue come from the redemptions and the
+link-reported conversions of its deliverables are ignored. Link conversions count when their
+snapshot falls inside the last-click window: up to ``attribution_window_days`` after the
+campaign's end date (clicks happen during the campaign; a conversion within the window of the
+last click is credited).
+
+Currencies are never mixed silently: amounts in another currency are converted with
+KOLPILOT_FX_RATES (units of the default currency per unit), or left out with a note.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from memory.repo import metrics as repo
+from memory.tiers import tier_for
+from tools.metrics.formulas import Totals
+
+COMMITTED_STAGES = {"agreed", "product_shipped", "content_submitted", "content_approved", "posted", "paid", "closed"}
+GROUPS = ("none", "creator", "tier", "platform", "kind", "niche", "country", "day", "week")
+
+
+@dataclass
+class Converter:
+    """Converts cents between currencies with configured rates (or says it can't)."""
+
+    default: str
+    rates: dict[str, Decimal]
+    missing: set[str] = field(default_factory=set)
+
+    def __call__(self, cents: int, cur: str, target: str) -> int | None:
+        cur, target = (cur or target).upper(), target.upper()
+        if cur == target:
+            return cents
+        r = {**{k.upper(): Decimal(str(v)) for k, v in self.rates.items()}, self.default.upper(): Decimal(1)}
+        if cur not in r or target not in r:
+            self.missing.add(cur if cur not in r else target)
+            return None
+        return int((Decimal(cents) * r[cur] / r[target]).quantize(Decimal("1")))
+
+
+def keys_for(group_by: str, row: dict[str, Any], cutoffs: dict[str, int]) -> list[str]:
+    """Group keys of a row (a niche row can belong to several niches)."""
+    if group_by == "none":
+        return ["total"]
+    if group_by == "creator":
+        return [f"@{row['handle']}" if row.get("handle") else f"creator #{row['creator_id']}"]
+    if group_by == "tier":
+        return [tier_for(row.get("followers") or 0, cutoffs)]
+    if group_by == "platform":
+        return [row.get("platform") or "unknown"]
+    if group_by == "kind":
+        return [row.get("kind") or "influencer"]
+    if group_by == "country":
+        return [row.get("country") or "unknown"]
+    if group_by == "niche":
+        return [n for n in (row.get("niches") or "").split(";") if n] or ["unknown"]
+    raise ValueError(f"unknown grouping {group_by!r}; use one of {', '.join(GROUPS)}")
+
+
+@dataclass
+class Aggregate:
+    groups: dict[str, Totals]
+    total: Totals
+    notes: list[str]
+    as_of: date | None
+
+
+def aggregate(
+    session,  # noqa: ANN001
+    *,
+    workspace_id: str,
+    campaign: Any,
+    group_by: str,
+    start: date | None,
+    end: date | None,
+    today: date,
+    window_days: int,
+    convert: Converter,
+    cutoffs: dict[str, int],
+) -> Aggregate:
+    """Totals per group for a campaign and period, with attribution and currency rules applied."""
+    target = campaign.currency
+    notes: list[str] = []
+    # Which snapshot is "as of" the end of the period (or the end of the attribution window).
+    as_of = end
+    if as_of is None and campaign.end_date is not None:
+        window_end = campaign.end_date + timedelta(days=window_days)
+        if today > window_end:
+            as_of = window_end
+    if group_by in ("day", "week"):
+        return _aggregate_daily(session, workspace_id=workspace_id, campaign=campaign, group_by=group_by, start=start,
+                                end=as_of, convert=convert, notes=notes)
+    rows = repo.deliverable_rows(session, workspace_id=workspace_id, campaign_id=campaign.id, as_of=as_of)
+    if start is not None:
+        before = {(r["account_id"], r["deliverable_url"]): r
+                  for r in repo.deliverable_rows(session, workspace_id=workspace_id, campaign_id=campaign.id,
+                                                 as_of=start - timedelta(days=1))}
+        for r in rows:
+            b = before.get((r["account_id"], r["deliverable_url"]))
+            if b:
+                for f in repo.VOLUME_FIELDS:
+                    r[f] = (r[f] or 0) - (b[f] or 0)
+    costs = repo.collaboration_costs(session, workspace_id=workspace_id, campaign_id=campaign.id)
+    redemptions = repo.code_redemptions(session, workspace_id=workspace_id, campaign_id=campaign.id, start=start, end=as_of)
+    coded = {r["collaboration_id"] for r in redemptions}
+    collab_by_account = {c["account_id"]: c for c in costs if c["account_id"]}
+    groups: dict[str, Totals] = defaultdict(Totals)
+    unconverted: dict[str, int] = defaultdict(int)
+    for r in rows:
+        collab = collab_by_account.get(r["account_id"])
+        cid = r.get("collaboration_id") or (collab["id"] if collab else None)
+        t = Totals(impressions=r["impressions"] or 0, reach=r["reach"] or 0, views=r["views"] or 0, likes=r["likes"] or 0,
+                   comments=r["comments"] or 0, shares=r["shares"] or 0, saves=r["saves"] or 0, clicks=r["clicks"] or 0,
+                   followers_x_deliverables=r["followers"] or 0, deliverables=1, creators={r["creator_id"]})
+        if cid not in coded:  # code beats link
+            t.conversions = r["conversions"] or 0
+            rev = convert(r["revenue_cents"] or 0, r["currency"], target) if r["revenue_cents"] else 0
+            if rev is None:
+                unconverted[r["currency"]] += r["revenue_cents"]
+            else:
+                t.revenue_cents = rev
+        for k in keys_for(group_by, r, cutoffs):
+            groups[k].add(t)
+    for red in redemptions:
+        collab = next((c for c in costs if c["id"] == red["collaboration_id"]), None)
+        if collab is None:
+            continue
+        rev = convert(red["revenue_cents"] or 0, red["currency"], target)
+        t = Totals(conversions=red["orders"] or 0, revenue_cents=rev or 0)
+        if rev is None:
+            unconverted[red["currency"]] += red["revenue_cents"]
+        for k in keys_for(group_by, collab, cutoffs):
+            groups[k].add(t)
+    for c in costs:
+        fee = c["agreed_fee_cents"] if (c["agreed_fee_cents"] and c["stage"] in COMMITTED_STAGES) else 0
+        parts = {"fee_cents": fee, "product_cents": c["product_cost_cents"] or 0, "shipping_cents": c["shipping_cost_cents"] or 0}
+        converted = {k: convert(v, c["currency"], target) if v else 0 for k, v in parts.items()}
+        if any(v is None for v in converted.values()):
+            unconverted[c["currency"]] += sum(parts.values())
+            continue
+        if not any(converted.values()):
+            continue
+        t = Totals(**converted, cost_cents=sum(converted.values()))  # type: ignore[arg-type]
+        for k in keys_for(group_by, c, cutoffs):
+            groups[k].add(t)
+    for cur, cents in unconverted.items():
+        notes.append(f"{cents / 100:,.2f} {cur} left out: no exchange rate to {target} (set KOLPILOT_FX_RATES)")
+    if coded:
+        notes.append(f"attribution: discount-code redemptions used for {len(coded)} collaboration(s) (code beats link)")
+    if as_of is not None and end is None:
+        notes.append(f"link conversions counted up to {as_of} ({window_days}-day last-click window after the campaign end)")
+    if start is not None:
+        notes.append("costs are the campaign's committed costs, not pro-rated to the period")
+    total = Totals()
+    if group_by == "niche":
+        # Creators with several niches appear in several groups: the total is computed once, not summed.
+        total = aggregate(session, workspace_id=workspace_id, campaign=campaign, group_by="none", start=start, end=end,
+                          today=today, window_days=window_days, convert=convert, cutoffs=cutoffs).total
+        notes.append("niche groups overlap (creators with several niches count in each)")
+    else:
+        for t in groups.values():
+            total.add(t)
+    return Aggregate(dict(groups), total, notes, as_of)
+
+
+def _aggregate_daily(session, *, workspace_id: str, campaign: Any, group_by: str, start: date | None, end: date | None,  # noqa: ANN001
+                     convert: Converter, notes: list[str]) -> Aggregate:
+    """Per-day (or ISO week) increments from cumulative snapshots. Costs are not dated, so cost
+    metrics are n/a per day; the total carries them."""
+    rows = repo.daily_rows(session, workspace_id=workspace_id, campaign_id=campaign.id, start=start, end=end)
+    groups: dict[str, Totals] = defaultdict(Totals)
+    prev: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["account_id"], r["deliverable_url"])
+        p = prev.get(key)
+        delta = {f: (r[f] or 0) - ((p[f] or 0) if p else 0) for f in repo.VOLUME_FIELDS}
+        prev[key] = r
+        if start is not None and r["date"] < start:
+            continue
+        rev = convert(delta["revenue_cents"], r["currency"], campaign.currency) if delta["revenue_cents"] else 0
+        t = Totals(**{f: delta[f] for f in repo.VOLUME_FIELDS if f != "revenue_cents"}, revenue_cents=rev or 0)
+        d: date = r["date"]
+        k = d.isoformat() if group_by == "day" else f"{d.isocalendar().year}-W{d.isocalendar().week:02d}"
+        groups[k].add(t)
+    total = Totals()
+    for t in groups.values():
+        total.add(t)
+    notes.append("per-day values are increments of cumulative snapshots; costs are not dated, so cost metrics are n/a per period")
+    return Aggregate(dict(sorted(groups.items())), total, notes, end)
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def sort_groups(groups: Iterable[tuple[str, Any]], key: Callable[[Any], float | None]) -> list[tuple[str, Any]]:
+    return sorted(groups, key=lambda kv: (key(kv[1]) is None, -(key(kv[1]) or 0)))
