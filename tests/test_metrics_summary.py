@@ -181,3 +181,30 @@ def test_no_data_campaign_gives_na_not_errors(sessions, ws) -> None:
     r = run(ctx, "summarize_campaign", campaign="Empty")
     assert r.totals.metrics["roas"].display == "n/a (no cost recorded)"
     assert r.totals.metrics["ctr"].display == "n/a (no impressions)"
+
+
+def test_charts_are_png_files(sessions, ws, tmp_path) -> None:
+    ctx = _ctx(sessions, ws, data_dir=tmp_path)
+    r = run(ctx, "chart_campaign", campaign="Glow Q3")
+    assert len(r.files) == 3
+    for f in r.files:
+        data = open(f, "rb").read()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
+
+
+def test_exports_csv_and_xlsx(sessions, ws, tmp_path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    ctx = _ctx(sessions, ws, data_dir=tmp_path)
+    csv_path = run(ctx, "export_metrics", campaign="Glow Q3", format="csv").file
+    rows = list(csv.DictReader(open(csv_path, encoding="utf-8")))
+    by_key = {r["key"]: r for r in rows}
+    assert by_key["TOTAL"]["impressions"] == "70000" and float(by_key["TOTAL"]["cost"]) == 4500.0
+    assert float(by_key["@drlena"]["cpa"]) == pytest.approx(120.0)
+    assert by_key["@nopost"]["ctr"] == ""  # n/a stays empty, never a fake zero
+    xlsx = run(ctx, "export_metrics", campaign="Glow Q3", format="xlsx").file
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["Glow Q3", "notes"]
+    assert [c.value for c in wb["Glow Q3"][1]][:3] == ["key", "creators", "deliverables"]

@@ -1,0 +1,140 @@
+"""Campaign charts as PNG files, rendered headless (matplotlib Agg)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.metrics.summary import SummarizeCampaignInput, summarize
+
+ChartKind = Literal["roas_by_creator", "cumulative", "spend_vs_budget", "all"]
+
+
+def _plt():  # noqa: ANN202 - matplotlib is imported lazily and headless
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "campaign"
+
+
+def roas_by_creator(ctx: ToolContext, campaign: str, out: Path, limit: int = 15) -> Path:
+    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by="creator"))
+    rows = [g for g in sm.groups if g.metrics["roas"].value is not None]
+    rows.sort(key=lambda g: g.metrics["roas"].value or 0, reverse=True)
+    rows = rows[:limit]
+    if not rows:
+        raise ToolError(f"no creator in {sm.campaign} has a computable ROAS yet (needs cost and revenue)")
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, max(3, 0.4 * len(rows) + 1.5)), dpi=110)
+    ax.barh([g.key for g in reversed(rows)], [g.metrics["roas"].value for g in reversed(rows)], color="#6c5ce7")
+    ax.axvline(1.0, color="#d63031", linestyle="--", linewidth=1, label="break-even (1.0x)")
+    ax.set_xlabel("ROAS (revenue / cost)")
+    ax.set_title(f"{sm.campaign}: ROAS by creator")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return out
+
+
+def cumulative(ctx: ToolContext, campaign: str, out: Path) -> Path:
+    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by="day"))
+    if not sm.groups:
+        raise ToolError(f"{sm.campaign} has no metric snapshots yet")
+    days, conv, rev = [], [], []
+    c = r = 0
+    for g in sm.groups:
+        c += g.conversions
+        r += g.revenue_cents / 100
+        days.append(g.key)
+        conv.append(c)
+        rev.append(r)
+    plt = _plt()
+    import datetime as dt
+
+    x = [dt.date.fromisoformat(d) for d in days]
+    fig, ax1 = plt.subplots(figsize=(9, 4), dpi=110)
+    ax1.plot(x, conv, color="#0984e3", label="conversions")
+    ax1.set_ylabel("cumulative conversions")
+    ax2 = ax1.twinx()
+    ax2.plot(x, rev, color="#00b894", label=f"revenue ({sm.currency})")
+    ax2.set_ylabel(f"cumulative revenue ({sm.currency})")
+    ax1.set_title(f"{sm.campaign}: cumulative conversions and revenue")
+    fig.autofmt_xdate()
+    fig.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return out
+
+
+def spend_vs_budget(ctx: ToolContext, campaign: str, out: Path) -> Path:
+    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign))
+    if "budget" not in sm.pacing:
+        raise ToolError(f"{sm.campaign} has no budget set")
+    t = sm.totals
+    from memory.db import session_scope
+    from memory.repo import crm
+
+    with session_scope(ctx.sessions) as s:
+        budget = crm.campaign_or_error(s, workspace_id=ctx.workspace_id, name=campaign).budget_cents or 0
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=110)
+    ax.bar(["budget", "spent"], [budget / 100, t.cost_cents / 100], color=["#b2bec3", "#e17055"])
+    ax.set_ylabel(sm.currency)
+    ax.set_title(f"{sm.campaign}: spend vs budget ({sm.pacing.get('status', '')})")
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return out
+
+
+def render(ctx: ToolContext, campaign: str, kind: ChartKind, out_dir: Path) -> list[Path]:
+    """Render the requested chart(s) into ``out_dir``; returns the PNG paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    makers = {"roas_by_creator": roas_by_creator, "cumulative": cumulative, "spend_vs_budget": spend_vs_budget}
+    chosen = list(makers) if kind == "all" else [kind]
+    paths, errors = [], []
+    for name in chosen:
+        try:
+            paths.append(makers[name](ctx, campaign, out_dir / f"{_slug(campaign)}-{name}.png"))
+        except ToolError as exc:
+            if kind != "all":
+                raise
+            errors.append(str(exc))
+    if not paths:
+        raise ToolError("; ".join(errors) or "nothing to chart")
+    return paths
+
+
+class ChartInput(ToolInput):
+    """Draw campaign charts as PNG images."""
+
+    campaign: str = Field(description="Campaign name")
+    chart: ChartKind = Field("all", description="roas_by_creator, cumulative (conversions and revenue over time), spend_vs_budget, or all")
+
+
+class ChartResult(ToolResult):
+    kind: str = "charts"
+    campaign: str
+    files: list[str]
+
+
+@tool(ToolTier.read, progress="Drawing charts…")
+def chart_campaign(ctx: ToolContext, args: ChartInput) -> ChartResult:
+    """Render ROAS by creator, cumulative conversions and revenue, and spend vs budget as PNG files
+    (attached in Slack, saved to files in the terminal)."""
+    out_dir = Path(ctx.settings.data_dir) / "charts"
+    paths = render(ctx, args.campaign, args.chart, out_dir)
+    return ChartResult(summary=f"{len(paths)} chart(s) for {args.campaign}: " + ", ".join(str(p) for p in paths),
+                       campaign=args.campaign, files=[str(p) for p in paths])

@@ -1,0 +1,81 @@
+"""Metric exports: the per-creator summary of a campaign as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.metrics.summary import MetricsRow, SummarizeCampaignInput, summarize
+
+METRIC_COLUMNS = ["er_by_reach", "er_by_followers", "ctr", "conversion_rate", "cpm", "cpc", "cpe", "cpa", "roas", "roi", "emv"]
+BASE_COLUMNS = ["key", "creators", "deliverables", "impressions", "reach", "views", "engagements", "clicks", "conversions",
+                "revenue", "cost"]
+
+
+def _record(r: MetricsRow) -> dict[str, object]:
+    rec: dict[str, object] = {c: getattr(r, c) for c in BASE_COLUMNS}
+    rec["revenue"] = r.revenue_cents / 100
+    rec["cost"] = r.cost_cents / 100
+    for m in METRIC_COLUMNS:
+        rec[m] = r.metrics[m].value  # numbers in files; n/a stays empty
+    return rec
+
+
+def export(ctx: ToolContext, campaign: str, fmt: Literal["csv", "xlsx"], path: Path, group_by: str = "creator") -> Path:
+    """Write the campaign summary grouped by ``group_by`` (plus a total row) to ``path``."""
+    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by=group_by))  # type: ignore[arg-type]
+    rows = [_record(g) for g in sm.groups] + [{**_record(sm.totals), "key": "TOTAL"}]
+    header = BASE_COLUMNS + METRIC_COLUMNS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        with path.open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=header)
+            w.writeheader()
+            w.writerows(rows)
+    elif fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = sm.campaign[:31] or "summary"
+        ws.append(header)
+        for r in rows:
+            ws.append([r.get(c) for c in header])
+        notes = wb.create_sheet("notes")
+        for line in [f"currency: {sm.currency}", f"EMV method: {sm.emv_method}", f"attribution: {sm.attribution}", *sm.notes,
+                     "er_by_reach = engagements / reach; er_by_followers = engagements / (followers x posts)"]:
+            notes.append([line])
+        wb.save(path)
+    else:
+        raise ToolError(f"unknown format {fmt!r}: use csv or xlsx")
+    return path
+
+
+class ExportInput(ToolInput):
+    """Export a campaign's metrics to a CSV or Excel file."""
+
+    campaign: str = Field(description="Campaign name")
+    format: Literal["csv", "xlsx"] = Field("csv", description="csv or xlsx")
+    group_by: Literal["creator", "tier", "platform", "kind", "niche", "country", "day", "week"] = Field("creator", description="Rows of the file")
+
+
+class ExportResult(ToolResult):
+    kind: str = "export"
+    campaign: str
+    file: str
+    format: str
+
+
+@tool(ToolTier.read, progress="Exporting…")
+def export_metrics(ctx: ToolContext, args: ExportInput) -> ExportResult:
+    """Export the campaign summary (one row per creator by default, plus a total) as CSV or XLSX."""
+    from tools.metrics.charts import _slug
+
+    out = Path(ctx.settings.data_dir) / "exports" / f"{_slug(args.campaign)}-{args.group_by}.{args.format}"
+    export(ctx, args.campaign, args.format, out, args.group_by)
+    return ExportResult(summary=f"Exported {args.campaign} by {args.group_by} to {out}", campaign=args.campaign, file=str(out),
+                        format=args.format)
