@@ -64,3 +64,27 @@ def test_totals_add() -> None:
     a, b = _t(clicks=1, creators={1}), _t(clicks=2, creators={2, 1})
     a.add(b)
     assert a.clicks == 3 and a.creators == {1, 2}
+
+
+def test_vectorised_metrics_match_compute() -> None:
+    import math
+
+    import numpy as np
+
+    from tools.metrics.engine import FIELDS, IDX
+    from tools.metrics.formulas import metric_arrays
+
+    rng = np.random.default_rng(3)
+    sums = rng.integers(0, 50_000, size=(200, len(FIELDS)))
+    sums[::7, IDX["cost_cents"]] = 0
+    sums[::5, IDX["clicks"]] = 0
+    arrays = metric_arrays(sums, IDX)
+    for i in range(len(sums)):
+        t = Totals(**{f: int(sums[i, j]) for j, f in enumerate(FIELDS)})
+        m = compute(t, currency="USD")
+        for name in ("er_by_reach", "er_by_followers", "ctr", "conversion_rate", "cpm", "cpc", "cpe", "cpa", "roas", "roi"):
+            v = arrays[name][i]
+            if m[name].value is None:
+                assert math.isnan(v), (name, i)
+            else:
+                assert v == pytest.approx(m[name].value, rel=1e-4, abs=1e-6), (name, i)

@@ -28,8 +28,8 @@ def refresh_latest(session: Session, *, campaign_ids: Iterable[int]) -> None:
     for cid in set(campaign_ids):
         newest = (
             select(func.max(m2.date))
-            .where(m2.campaign_id == MetricSnapshot.campaign_id, m2.account_id == MetricSnapshot.account_id,
-                   m2.deliverable_url == MetricSnapshot.deliverable_url)
+            .where(m2.workspace_id == MetricSnapshot.workspace_id, m2.campaign_id == MetricSnapshot.campaign_id,
+                   m2.account_id == MetricSnapshot.account_id, m2.deliverable_url == MetricSnapshot.deliverable_url)
             .scalar_subquery()
         )
         session.execute(update(MetricSnapshot).where(MetricSnapshot.campaign_id == cid).values(is_latest=False))
@@ -72,7 +72,7 @@ def deliverable_rows(session: Session, *, workspace_id: str, campaign_id: int, a
         q = q.where(MetricSnapshot.is_latest.is_(True))
     else:
         q = q.where(MetricSnapshot.id.in_(_as_of(campaign_id, as_of)))
-    return [dict(r._mapping) for r in session.execute(q)]
+    return [r._asdict() for r in session.connection().execute(q)]
 
 
 def daily_rows(session: Session, *, workspace_id: str, campaign_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
@@ -103,7 +103,7 @@ def collaboration_costs(session: Session, *, workspace_id: str, campaign_id: int
         .join(Account, Account.id == Collaboration.account_id, isouter=True)
         .where(Collaboration.workspace_id == workspace_id, Collaboration.campaign_id == campaign_id)
     )
-    return [dict(r._mapping) for r in session.execute(q)]
+    return [r._asdict() for r in session.connection().execute(q)]
 
 
 def code_redemptions(session: Session, *, workspace_id: str, campaign_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
@@ -121,7 +121,7 @@ def code_redemptions(session: Session, *, workspace_id: str, campaign_id: int, s
         q = q.where(CodeRedemption.date >= start)
     if end is not None:
         q = q.where(CodeRedemption.date <= end)
-    return [dict(r._mapping) for r in session.execute(q)]
+    return [r._asdict() for r in session.connection().execute(q)]
 
 
 def snapshot_dates(session: Session, *, campaign_id: int) -> tuple[date | None, date | None]:

@@ -28,7 +28,7 @@ def _slug(text: str) -> str:
 
 
 def roas_by_creator(ctx: ToolContext, campaign: str, out: Path, limit: int = 15) -> Path:
-    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by="creator"))
+    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by="creator", limit=100_000))
     rows = [g for g in sm.groups if g.metrics["roas"].value is not None]
     rows.sort(key=lambda g: g.metrics["roas"].value or 0, reverse=True)
     rows = rows[:limit]

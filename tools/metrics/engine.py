@@ -20,6 +20,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from memory.repo import metrics as repo
 from memory.tiers import tier_for
 from tools.metrics.formulas import Totals
@@ -49,6 +51,10 @@ class Converter:
 
 def keys_for(group_by: str, row: dict[str, Any], cutoffs: dict[str, int]) -> list[str]:
     """Group keys of a row (a niche row can belong to several niches)."""
+    if group_by not in GROUPS:
+        raise ValueError(f"unknown grouping {group_by!r}; use one of {', '.join(GROUPS)}")
+    if not row:
+        return []
     if group_by == "none":
         return ["total"]
     if group_by == "creator":
@@ -66,12 +72,61 @@ def keys_for(group_by: str, row: dict[str, Any], cutoffs: dict[str, int]) -> lis
     raise ValueError(f"unknown grouping {group_by!r}; use one of {', '.join(GROUPS)}")
 
 
+# Additive fields, in the column order of the group matrix.
+FIELDS = ("impressions", "reach", "views", "likes", "comments", "shares", "saves", "clicks", "conversions", "revenue_cents",
+          "cost_cents", "fee_cents", "product_cents", "shipping_cents", "followers_x_deliverables", "deliverables")
+IDX = {f: i for i, f in enumerate(FIELDS)}
+
+
 @dataclass
 class Aggregate:
-    groups: dict[str, Totals]
+    """Grouped sums as a matrix (one row per group, columns FIELDS) — vectorised so a
+    10,000-creator breakdown costs milliseconds — plus the distinct creators per group."""
+
+    keys: list[str]
+    sums: np.ndarray
+    creators: list[set[int]]
     total: Totals
     notes: list[str]
     as_of: date | None
+
+    @property
+    def groups(self) -> dict[str, Totals]:
+        return {k: self.totals(i) for i, k in enumerate(self.keys)}
+
+    def totals(self, i: int) -> Totals:
+        row = self.sums[i]
+        return Totals(**{f: int(row[j]) for j, f in enumerate(FIELDS)}, creators=set(self.creators[i]))
+
+
+class _Groups:
+    """Accumulates additive rows into groups (numpy add.at over a row matrix)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.row_group: list[int] = []
+        self.row_vals: list[tuple[int, ...]] = []
+        self.row_creator: list[int] = []
+
+    def add(self, keys: list[str], values: dict[str, int], creator_id: int | None) -> None:
+        vec = tuple(int(values.get(f, 0) or 0) for f in FIELDS)
+        for k in keys:
+            gi = self.index.setdefault(k, len(self.index))
+            self.row_group.append(gi)
+            self.row_vals.append(vec)
+            self.row_creator.append(creator_id if creator_id is not None else -1)
+
+    def build(self) -> tuple[list[str], np.ndarray, list[set[int]]]:
+        keys = list(self.index)
+        sums = np.zeros((len(keys), len(FIELDS)), dtype=np.int64)
+        creators: list[set[int]] = [set() for _ in keys]
+        if self.row_vals:
+            idx = np.asarray(self.row_group, dtype=np.int64)
+            np.add.at(sums, idx, np.asarray(self.row_vals, dtype=np.int64))
+            for gi, cid in zip(self.row_group, self.row_creator, strict=True):
+                if cid >= 0:
+                    creators[gi].add(cid)
+        return keys, sums, creators
 
 
 def aggregate(
@@ -99,6 +154,7 @@ def aggregate(
     if group_by in ("day", "week"):
         return _aggregate_daily(session, workspace_id=workspace_id, campaign=campaign, group_by=group_by, start=start,
                                 end=as_of, convert=convert, notes=notes)
+    keys_for(group_by, {}, cutoffs)  # validates group_by before any work
     rows = repo.deliverable_rows(session, workspace_id=workspace_id, campaign_id=campaign.id, as_of=as_of)
     if start is not None:
         before = {(r["account_id"], r["deliverable_url"]): r
@@ -110,36 +166,34 @@ def aggregate(
                 for f in repo.VOLUME_FIELDS:
                     r[f] = (r[f] or 0) - (b[f] or 0)
     costs = repo.collaboration_costs(session, workspace_id=workspace_id, campaign_id=campaign.id)
+    costs_by_id = {c["id"]: c for c in costs}
     redemptions = repo.code_redemptions(session, workspace_id=workspace_id, campaign_id=campaign.id, start=start, end=as_of)
     coded = {r["collaboration_id"] for r in redemptions}
     collab_by_account = {c["account_id"]: c for c in costs if c["account_id"]}
-    groups: dict[str, Totals] = defaultdict(Totals)
+    acc = _Groups()
     unconverted: dict[str, int] = defaultdict(int)
     for r in rows:
         collab = collab_by_account.get(r["account_id"])
         cid = r.get("collaboration_id") or (collab["id"] if collab else None)
-        t = Totals(impressions=r["impressions"] or 0, reach=r["reach"] or 0, views=r["views"] or 0, likes=r["likes"] or 0,
-                   comments=r["comments"] or 0, shares=r["shares"] or 0, saves=r["saves"] or 0, clicks=r["clicks"] or 0,
-                   followers_x_deliverables=r["followers"] or 0, deliverables=1, creators={r["creator_id"]})
+        values = {f: r[f] for f in ("impressions", "reach", "views", "likes", "comments", "shares", "saves", "clicks")}
+        values["followers_x_deliverables"], values["deliverables"] = r["followers"] or 0, 1
         if cid not in coded:  # code beats link
-            t.conversions = r["conversions"] or 0
-            rev = convert(r["revenue_cents"] or 0, r["currency"], target) if r["revenue_cents"] else 0
-            if rev is None:
-                unconverted[r["currency"]] += r["revenue_cents"]
-            else:
-                t.revenue_cents = rev
-        for k in keys_for(group_by, r, cutoffs):
-            groups[k].add(t)
+            values["conversions"] = r["conversions"]
+            if r["revenue_cents"]:
+                rev = convert(r["revenue_cents"], r["currency"], target)
+                if rev is None:
+                    unconverted[r["currency"]] += r["revenue_cents"]
+                else:
+                    values["revenue_cents"] = rev
+        acc.add(keys_for(group_by, r, cutoffs), values, r["creator_id"])
     for red in redemptions:
-        collab = next((c for c in costs if c["id"] == red["collaboration_id"]), None)
+        collab = costs_by_id.get(red["collaboration_id"])
         if collab is None:
             continue
         rev = convert(red["revenue_cents"] or 0, red["currency"], target)
-        t = Totals(conversions=red["orders"] or 0, revenue_cents=rev or 0)
         if rev is None:
             unconverted[red["currency"]] += red["revenue_cents"]
-        for k in keys_for(group_by, collab, cutoffs):
-            groups[k].add(t)
+        acc.add(keys_for(group_by, collab, cutoffs), {"conversions": red["orders"] or 0, "revenue_cents": rev or 0}, None)
     for c in costs:
         fee = c["agreed_fee_cents"] if (c["agreed_fee_cents"] and c["stage"] in COMMITTED_STAGES) else 0
         parts = {"fee_cents": fee, "product_cents": c["product_cost_cents"] or 0, "shipping_cents": c["shipping_cost_cents"] or 0}
@@ -149,9 +203,7 @@ def aggregate(
             continue
         if not any(converted.values()):
             continue
-        t = Totals(**converted, cost_cents=sum(converted.values()))  # type: ignore[arg-type]
-        for k in keys_for(group_by, c, cutoffs):
-            groups[k].add(t)
+        acc.add(keys_for(group_by, c, cutoffs), {**converted, "cost_cents": sum(converted.values())}, None)  # type: ignore[arg-type]
     for cur, cents in unconverted.items():
         notes.append(f"{cents / 100:,.2f} {cur} left out: no exchange rate to {target} (set KOLPILOT_FX_RATES)")
     if coded:
@@ -160,16 +212,16 @@ def aggregate(
         notes.append(f"link conversions counted up to {as_of} ({window_days}-day last-click window after the campaign end)")
     if start is not None:
         notes.append("costs are the campaign's committed costs, not pro-rated to the period")
-    total = Totals()
+    keys, sums, creators = acc.build()
     if group_by == "niche":
         # Creators with several niches appear in several groups: the total is computed once, not summed.
         total = aggregate(session, workspace_id=workspace_id, campaign=campaign, group_by="none", start=start, end=end,
                           today=today, window_days=window_days, convert=convert, cutoffs=cutoffs).total
         notes.append("niche groups overlap (creators with several niches count in each)")
     else:
-        for t in groups.values():
-            total.add(t)
-    return Aggregate(dict(groups), total, notes, as_of)
+        col = sums.sum(axis=0) if len(keys) else np.zeros(len(FIELDS), dtype=np.int64)
+        total = Totals(**{f: int(col[j]) for j, f in enumerate(FIELDS)}, creators=set().union(*creators) if creators else set())
+    return Aggregate(keys, sums, creators, total, notes, as_of)
 
 
 def _aggregate_daily(session, *, workspace_id: str, campaign: Any, group_by: str, start: date | None, end: date | None,  # noqa: ANN001
@@ -177,9 +229,9 @@ def _aggregate_daily(session, *, workspace_id: str, campaign: Any, group_by: str
     """Per-day (or ISO week) increments from cumulative snapshots. Costs are not dated, so cost
     metrics are n/a per day; the total carries them."""
     rows = repo.daily_rows(session, workspace_id=workspace_id, campaign_id=campaign.id, start=start, end=end)
-    groups: dict[str, Totals] = defaultdict(Totals)
+    acc = _Groups()
     prev: dict[tuple, dict] = {}
-    for r in rows:
+    for r in sorted(rows, key=lambda r: r["date"]):
         key = (r["account_id"], r["deliverable_url"])
         p = prev.get(key)
         delta = {f: (r[f] or 0) - ((p[f] or 0) if p else 0) for f in repo.VOLUME_FIELDS}
@@ -187,15 +239,15 @@ def _aggregate_daily(session, *, workspace_id: str, campaign: Any, group_by: str
         if start is not None and r["date"] < start:
             continue
         rev = convert(delta["revenue_cents"], r["currency"], campaign.currency) if delta["revenue_cents"] else 0
-        t = Totals(**{f: delta[f] for f in repo.VOLUME_FIELDS if f != "revenue_cents"}, revenue_cents=rev or 0)
+        delta["revenue_cents"] = rev or 0
         d: date = r["date"]
         k = d.isoformat() if group_by == "day" else f"{d.isocalendar().year}-W{d.isocalendar().week:02d}"
-        groups[k].add(t)
-    total = Totals()
-    for t in groups.values():
-        total.add(t)
+        acc.add([k], delta, r["account_id"])
+    keys, sums, creators = acc.build()
+    col = sums.sum(axis=0) if len(keys) else np.zeros(len(FIELDS), dtype=np.int64)
+    total = Totals(**{f: int(col[j]) for j, f in enumerate(FIELDS)})
     notes.append("per-day values are increments of cumulative snapshots; costs are not dated, so cost metrics are n/a per period")
-    return Aggregate(dict(sorted(groups.items())), total, notes, end)
+    return Aggregate(keys, sums, creators, total, notes, end)
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:

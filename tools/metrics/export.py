@@ -27,7 +27,7 @@ def _record(r: MetricsRow) -> dict[str, object]:
 
 def export(ctx: ToolContext, campaign: str, fmt: Literal["csv", "xlsx"], path: Path, group_by: str = "creator") -> Path:
     """Write the campaign summary grouped by ``group_by`` (plus a total row) to ``path``."""
-    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by=group_by))  # type: ignore[arg-type]
+    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by=group_by, limit=100_000))  # type: ignore[arg-type]
     rows = [_record(g) for g in sm.groups] + [{**_record(sm.totals), "key": "TOTAL"}]
     header = BASE_COLUMNS + METRIC_COLUMNS
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,8 @@ from memory.db import session_scope
 from memory.money import format_money
 from memory.repo import crm
 from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
-from tools.metrics.engine import Converter, aggregate, previous_period
-from tools.metrics.formulas import Metric, Totals, compute, pct_change
+from tools.metrics.engine import IDX, Converter, aggregate, previous_period
+from tools.metrics.formulas import Metric, Totals, compute, metric_arrays, pct_change
 
 GroupBy = Literal["none", "creator", "tier", "platform", "kind", "niche", "country", "day", "week"]
 MetricName = Literal["roas", "roi", "cpa", "cpc", "cpe", "cpm", "ctr", "conversion_rate", "er_by_reach", "er_by_followers",
@@ -44,7 +44,7 @@ def _row(key: str, t: Totals, currency: str, ctx: ToolContext, *, per_period: bo
     if per_period:
         for k in ("cpm", "cpc", "cpe", "cpa", "roas", "roi"):
             m[k] = Metric(value=None, display="n/a (costs are not dated)", reason="costs are not dated")
-    return MetricsRow(key=key, creators=len(t.creators), deliverables=t.deliverables, impressions=t.impressions, reach=t.reach,
+    return MetricsRow.model_construct(kind="metrics_row", summary="", pending_action_ids=[], key=key, creators=len(t.creators), deliverables=t.deliverables, impressions=t.impressions, reach=t.reach,
                       views=t.views, engagements=t.engagements, clicks=t.clicks, conversions=t.conversions,
                       revenue=format_money(t.revenue_cents, currency), revenue_cents=t.revenue_cents,
                       cost=format_money(t.cost_cents, currency), cost_cents=t.cost_cents, metrics=m)
@@ -67,6 +67,7 @@ class CampaignSummary(ToolResult):
     group_by: str
     totals: MetricsRow
     groups: list[MetricsRow]
+    groups_total: int = 0
     pacing: dict[str, Any]
     change_vs_previous: dict[str, Metric] | None = None
     emv_method: str
@@ -82,6 +83,7 @@ class SummarizeCampaignInput(ToolInput):
     start: date | None = Field(None, description="First day of the period (YYYY-MM-DD); omit for the whole campaign")
     end: date | None = Field(None, description="Last day of the period (YYYY-MM-DD)")
     group_by: GroupBy = Field("none", description="Break down by creator, tier, platform, kind (KOL vs influencer), niche, country, day or week")
+    limit: int = Field(50, ge=1, le=100_000, description="Most groups to list (largest revenue first); the totals always cover all")
 
 
 def _converter(ctx: ToolContext) -> Converter:
@@ -144,9 +146,12 @@ def summarize(ctx: ToolContext, args: SummarizeCampaignInput) -> CampaignSummary
             }
     per_period = args.group_by in ("day", "week")
     totals = _row("total", grand, camp.currency, ctx)
-    groups = [_row(k, t, camp.currency, ctx, per_period=per_period) for k, t in agg.groups.items()]
-    if not per_period:
-        groups.sort(key=lambda r: (-(r.revenue_cents), -r.impressions, r.key))
+    order = list(range(len(agg.keys)))
+    if not per_period and agg.keys:
+        # Largest revenue first, then impressions, then name — on the matrix, before building any rows.
+        rev, imp = agg.sums[:, IDX["revenue_cents"]], agg.sums[:, IDX["impressions"]]
+        order = sorted(order, key=lambda i: (-int(rev[i]), -int(imp[i]), agg.keys[i]))
+    groups = [_row(agg.keys[i], agg.totals(i), camp.currency, ctx, per_period=per_period) for i in order[: args.limit]]
     notes = list(dict.fromkeys(agg.notes + [f"{c}: no exchange rate" for c in sorted(conv.missing)]))
     narrative = _narrative(camp, totals, groups, args, _pacing(camp, grand.cost_cents, today))
     return CampaignSummary(
@@ -154,6 +159,7 @@ def summarize(ctx: ToolContext, args: SummarizeCampaignInput) -> CampaignSummary
         period={"start": args.start.isoformat() if args.start else (camp.start_date.isoformat() if camp.start_date else None),
                 "end": args.end.isoformat() if args.end else (agg.as_of.isoformat() if agg.as_of else None)},
         group_by=args.group_by, totals=totals, groups=groups if args.group_by != "none" else [],
+        groups_total=len(agg.keys) if args.group_by != "none" else 0,
         pacing=_pacing(camp, grand.cost_cents, today), change_vs_previous=change,
         emv_method=f"{ctx.settings.emv_method} ({format_money(int(ctx.settings.emv_cpm * 100), camp.currency)} CPM)"
         if ctx.settings.emv_method == "cpm_benchmark" else "none",
@@ -215,25 +221,36 @@ def top_performers(ctx: ToolContext, args: TopPerformersInput) -> RankingResult:
     or any other metric. Rows below the minimum volume are left out and counted."""
     if args.by in ("day", "week", "none"):
         raise ToolError("rank by creator, tier, platform, kind, niche or country")
-    summary = summarize(ctx, SummarizeCampaignInput(campaign=args.campaign, group_by=args.by))
-    eligible, excluded = [], 0
-    for g in summary.groups:
-        if g.impressions < args.min_impressions or g.cost_cents < args.min_cost * 100 or metric_value(g, args.metric) is None:
-            excluded += 1
-            continue
-        eligible.append(g)
-    reverse = args.metric not in LOWER_IS_BETTER
-    eligible.sort(key=lambda g: metric_value(g, args.metric) or 0, reverse=reverse)
-    top = eligible[: args.limit]
+    import numpy as np
+
+    today = ctx.clock().date()
+    with session_scope(ctx.sessions) as sess:
+        try:
+            camp = crm.campaign_or_error(sess, workspace_id=ctx.workspace_id, name=args.campaign)
+        except LookupError as exc:
+            raise ToolError(str(exc)) from None
+        agg = aggregate(sess, workspace_id=ctx.workspace_id, campaign=camp, group_by=args.by, start=None, end=None, today=today,
+                        window_days=ctx.settings.attribution_window_days, convert=_converter(ctx), cutoffs=ctx.settings.tier_cutoffs)
+    if not agg.keys:
+        return RankingResult(summary=f"{camp.name} has no results to rank yet.", campaign=camp.name, metric=args.metric, by=args.by,
+                             rows=[], excluded=0)
+    values = metric_arrays(agg.sums, IDX)[args.metric] if args.metric != "emv" else agg.sums[:, IDX["impressions"]].astype(float)
+    ok = (agg.sums[:, IDX["impressions"]] >= args.min_impressions) & (agg.sums[:, IDX["cost_cents"]] >= args.min_cost * 100) \
+        & ~np.isnan(values)
+    excluded = int((~ok).sum())
+    candidates = np.flatnonzero(ok)
+    lower_first = args.metric in LOWER_IS_BETTER
+    ranked = sorted(candidates, key=lambda i: (values[i] if lower_first else -values[i], agg.keys[i]))[: args.limit]
+    top = [_row(agg.keys[i], agg.totals(i), camp.currency, ctx) for i in ranked]
     if args.by == "creator":
         ctx.memory.last_handles = [g.key for g in top if g.key.startswith("@")]
     shown = ", ".join(f"{g.key} {g.metrics[args.metric].display if args.metric in g.metrics else metric_value(g, args.metric)}" for g in top)
     basis = top[0].metrics[args.metric].basis if top and args.metric in top[0].metrics else None
     return RankingResult(
-        summary=(f"Top {len(top)} by {args.metric} in {summary.campaign}: {shown}." if top else
-                 f"No {args.by} in {summary.campaign} has enough volume to rank by {args.metric}.")
-        + (f" ({excluded} left out below the volume guard.)" if excluded else ""),
-        campaign=summary.campaign, metric=args.metric, by=args.by, rows=top, excluded=excluded, basis=basis)
+        summary=(f"Top {len(top)} by {args.metric} in {camp.name}: {shown}." if top else
+                 f"No {args.by} in {camp.name} has enough volume to rank by {args.metric}.")
+        + (f" ({excluded} left out below the volume guard or without a value.)" if excluded else ""),
+        campaign=camp.name, metric=args.metric, by=args.by, rows=top, excluded=excluded, basis=basis)
 
 
 class CompareInput(ToolInput):
