@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from memory.models.common import utcnow
@@ -17,7 +17,7 @@ class CampaignBase(SQLModel):
     brand: str = Field(default="", max_length=200)
     goal: str = Field(default="awareness", max_length=40, description="awareness, consideration, conversions, credibility, education, launch")
     status: str = Field(default="planned", max_length=16, description="planned, active, paused, finished")
-    budget_cents: int | None = None
+    budget_cents: int | None = Field(default=None, sa_type=BigInteger)
     currency: str = Field(default="USD", max_length=3)
     start_date: date | None = None
     end_date: date | None = None
@@ -47,7 +47,7 @@ class CampaignUpdate(SQLModel):
     brand: str | None = None
     goal: str | None = None
     status: str | None = None
-    budget_cents: int | None = None
+    budget_cents: int | None = Field(default=None, sa_type=BigInteger)
     currency: str | None = None
     start_date: date | None = None
     end_date: date | None = None
@@ -65,10 +65,10 @@ class CampaignPublic(CampaignBase):
 
 class CollaborationBase(SQLModel):
     stage: str = Field(default="prospect", max_length=24)
-    agreed_fee_cents: int | None = None
+    agreed_fee_cents: int | None = Field(default=None, sa_type=BigInteger)
     currency: str = Field(default="USD", max_length=3)
-    product_cost_cents: int = 0
-    shipping_cost_cents: int = 0
+    product_cost_cents: int = Field(default=0, sa_type=BigInteger)
+    shipping_cost_cents: int = Field(default=0, sa_type=BigInteger)
     terms: str | None = Field(default=None, max_length=1000, description="Usage rights, exclusivity, ...")
 
 
@@ -115,7 +115,7 @@ class NegotiationEvent(SQLModel, table=True):
     collaboration_id: int = Field(foreign_key="collaboration.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=16, description="offer, counter, accept, decline")
     party: str = Field(default="creator", max_length=16, description="brand or creator")
-    amount_cents: int | None = None
+    amount_cents: int | None = Field(default=None, sa_type=BigInteger)
     currency: str | None = Field(default=None, max_length=3)
     deliverables: str | None = Field(default=None, max_length=500, description="e.g. '1 reel + 2 stories'")
     usage_rights_days: int | None = None
@@ -148,7 +148,7 @@ class Shipment(SQLModel, table=True):
     carrier: str | None = Field(default=None, max_length=60)
     tracking_number: str | None = Field(default=None, max_length=120)
     status: str = Field(default="pending", max_length=16)
-    cost_cents: int = 0
+    cost_cents: int = Field(default=0, sa_type=BigInteger)
     currency: str = Field(default="USD", max_length=3)
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
@@ -186,7 +186,7 @@ class Payout(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(max_length=64, index=True)
     collaboration_id: int = Field(foreign_key="collaboration.id", index=True, ondelete="CASCADE")
-    amount_cents: int
+    amount_cents: int = Field(sa_type=BigInteger)
     currency: str = Field(max_length=3)
     status: str = Field(default="proposed", max_length=16)
     note: str | None = Field(default=None, max_length=500)

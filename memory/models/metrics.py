@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from memory.models.common import utcnow
@@ -24,16 +24,16 @@ class MetricSnapshot(SQLModel, table=True):
     collaboration_id: int | None = Field(default=None, foreign_key="collaboration.id", ondelete="SET NULL")
     deliverable_url: str = Field(default="", max_length=1000)
     date: date
-    impressions: int = 0
-    reach: int = 0
-    views: int = 0
+    impressions: int = Field(default=0, sa_type=BigInteger)
+    reach: int = Field(default=0, sa_type=BigInteger)
+    views: int = Field(default=0, sa_type=BigInteger)
     likes: int = 0
     comments: int = 0
     shares: int = 0
     saves: int = 0
     clicks: int = 0
     conversions: int = 0
-    revenue_cents: int = 0
+    revenue_cents: int = Field(default=0, sa_type=BigInteger)
     currency: str = Field(default="USD", max_length=3)
     # True on the newest snapshot of each (account, deliverable): snapshots are cumulative, so
     # "latest wins" totals read only these rows. Maintained by memory.repo.metrics.refresh_latest.
@@ -49,5 +49,5 @@ class CodeRedemption(SQLModel, table=True):
     code: str = Field(max_length=40)
     date: date
     orders: int = 0
-    revenue_cents: int = 0
+    revenue_cents: int = Field(default=0, sa_type=BigInteger)
     currency: str = Field(default="USD", max_length=3)
