@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     reply_to: str | None = Field(None, description="Reply-To address")
     unsubscribe_url: str | None = Field(None, description="Base URL for List-Unsubscribe links")
 
+    outreach_concurrency: int = Field(8, ge=1, le=64, description="Concurrent model calls when drafting in bulk")
+
+    # --- post sources -------------------------------------------------------------------------
+    youtube_api_key: SecretStr | None = Field(None, description="YouTube Data API v3 key (kolpilot sync posts --source youtube)")
+    youtube_api_url: str = Field("https://www.googleapis.com/youtube/v3", description="YouTube Data API base URL")
+    youtube_feed_url: str = Field("https://www.youtube.com/feeds/videos.xml", description="YouTube channel feed base URL")
+
     # --- domain -------------------------------------------------------------------------------
     tier_nano_min: int = Field(1_000, ge=0)
     tier_micro_min: int = Field(10_000, ge=0)
@@ -108,7 +115,7 @@ class Settings(BaseSettings):
             v = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         return v
 
-    @field_validator("chroma_url", "llm_base_url", "slack_api_url")
+    @field_validator("chroma_url", "llm_base_url", "slack_api_url", "youtube_api_url", "youtube_feed_url")
     @classmethod
     def _check_http_url(cls, v: str | None) -> str | None:
         if v and not v.startswith(("http://", "https://")):

@@ -24,6 +24,7 @@ TOOL_MODULES: list[str] = [
     "tools.discovery",
     "tools.crm",
     "tools.metrics",
+    "tools.outreach",
 ]
 
 

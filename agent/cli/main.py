@@ -37,6 +37,7 @@ def _root(
 
 COMMAND_MODULES = [
     "db_cmds", "import_cmds", "seed_cmds", "index_cmds", "chat_cmds", "demo_cmds", "actions_cmds", "worker_cmds",
+    "outreach_cmds", "slack_cmds",
 ]
 
 

@@ -7,7 +7,7 @@ import time
 import typer
 
 # Each job is (name, fn(state) -> list[str] of lines to show). Other capabilities append theirs.
-JOBS: list[tuple[str, str]] = [("reminders", "agent.jobs.reminders:run")]
+JOBS: list[tuple[str, str]] = [("reminders", "agent.jobs.reminders:run"), ("outreach", "agent.jobs.outreach:run")]
 
 
 def _load(path: str):  # noqa: ANN202

@@ -101,6 +101,7 @@ def _find_person(session: Session, *, workspace_id: str, data: CreatorCreate, ac
     if data.external_id:
         c = session.exec(
             select(Creator).where(Creator.workspace_id == workspace_id, Creator.external_id == data.external_id)
+            .order_by(Creator.id)  # deterministic when several people share it (the oldest wins)
         ).first()
         if c:
             return c
@@ -109,6 +110,7 @@ def _find_person(session: Session, *, workspace_id: str, data: CreatorCreate, ac
     if data.email:
         return session.exec(
             select(Creator).where(Creator.workspace_id == workspace_id, func.lower(Creator.email) == data.email.lower())
+            .order_by(Creator.id)  # deterministic when several people share it (the oldest wins)
         ).first()
     return None
 
@@ -230,10 +232,25 @@ class _Pending:
         self.seq = seq
 
 
-def _chunks(values: Iterable, size: int = 500) -> Iterable[list]:
+def _chunks(values: Iterable, size: int = 5000) -> Iterable[list]:
+    # Bounded IN lists (SQLite allows 32766 parameters, PostgreSQL 65535); one chunk per
+    # import batch, because the case-insensitive e-mail match cannot use an index.
     items = list(values)
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _insert_returning_ids(session: Session, model: type, rows: list[dict]) -> list[int]:
+    """Bulk INSERT and the new primary keys, in the order of ``rows``."""
+    from sqlalchemy import insert
+
+    table = model.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLAlchemy runs sort_by_parameter_order one row at a time on SQLite. Without it the
+        # rows go in multi-row INSERTs, and SQLite gives each new row max(rowid) + 1 in VALUES
+        # order (the tables have no AUTOINCREMENT), so the ascending ids are the rows' ids.
+        return sorted(session.execute(insert(table).returning(table.c.id), rows).scalars().all())
+    return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all())
 
 
 def _column_defaults(model: type) -> dict[str, object]:
@@ -255,7 +272,7 @@ def upsert_creator_accounts(
     the same per-row status as if the rows were upserted one after the other, but with a
     few batched queries and bulk inserts instead of several round trips per row (imports of
     100k rows). Returns ``(status, account_id)`` for each item, in order."""
-    from sqlalchemy import insert, tuple_
+    from sqlalchemy import insert
 
     if not items:
         return []
@@ -269,17 +286,19 @@ def upsert_creator_accounts(
         av["handle"] = normalize_handle(a.handle)
         prepared.append((c, a, cv, av))
 
-    # Load every row the sequential version could touch: the accounts by key, the people
-    # they belong to or that share an external id / e-mail with an item, and all of those
-    # people's accounts (their denormalised columns follow the person).
+    # Load the rows the matching reads: the accounts by key, and the people they belong to or
+    # that share an external id / e-mail with an item. Other accounts of people that change
+    # are loaded once at the end (their denormalised columns follow the person).
     keys = {(av["platform"], av["handle"]) for *_, av in prepared}
     ext_ids = {c.external_id for c, *_ in prepared if c.external_id}
     emails = {c.email.lower() for c, *_ in prepared if c.email}
     accounts: dict[int, Account] = {}
-    for chunk in _chunks(keys):
-        for acc in session.exec(select(Account).where(
-                Account.workspace_id == workspace_id, tuple_(Account.platform, Account.handle).in_(chunk))):
-            accounts[acc.id] = acc
+    # By handle, then filtered: (workspace_id, handle) is indexed, while a row-value IN on
+    # (platform, handle) makes SQLite scan the workspace.
+    for chunk in _chunks({h for _, h in keys}):
+        for acc in session.exec(select(Account).where(Account.workspace_id == workspace_id, Account.handle.in_(chunk))):  # type: ignore[attr-defined]
+            if (acc.platform, acc.handle) in keys:
+                accounts[acc.id] = acc
     persons: dict[int, Creator] = {}
     ws = Creator.workspace_id == workspace_id
     for where, values in (
@@ -290,9 +309,6 @@ def upsert_creator_accounts(
         for chunk in _chunks(values):
             for p in session.exec(select(Creator).where(ws, where(chunk))):
                 persons[p.id] = p
-    for chunk in _chunks(persons):
-        for acc in session.exec(select(Account).where(Account.creator_id.in_(chunk))):  # type: ignore[attr-defined]
-            accounts[acc.id] = acc
 
     def order(p: object) -> tuple[int, int]:
         return (1, p.seq) if isinstance(p, _Pending) else (0, p.id)  # type: ignore[attr-defined]
@@ -309,8 +325,9 @@ def upsert_creator_accounts(
             idx[key].sort(key=order)
 
     def unindex(idx: dict[str, list[object]], key: str | None, p: object) -> None:
-        if key and p in idx.get(key, []):
-            idx[key].remove(p)
+        # By identity: pydantic's == compares field values.
+        if key and key in idx:
+            idx[key] = [q for q in idx[key] if q is not p]
 
     for p in sorted(persons.values(), key=lambda p: p.id):
         index(by_ext, p.external_id, p)
@@ -324,13 +341,17 @@ def upsert_creator_accounts(
     def denorm(p: object) -> dict:
         return {"country": p.country, "language": p.language, "kind": p.kind, "has_email": bool(p.email)}  # type: ignore[attr-defined]
 
+    changed_people: dict[int, object] = {}
+
     def sync(p: object) -> None:
         for acc in accounts_of[id(p)]:
             _apply(acc, denorm(p))
+        if not isinstance(p, _Pending):
+            changed_people[id(p)] = p
 
     new_persons: list[_Pending] = []
     new_accounts: list[_Pending] = []
-    niche_dirty: list[object] = []
+    niche_dirty: dict[int, object] = {}
     results: list[tuple[UpsertStatus, object]] = []
     for c, a, cv, av in prepared:
         key = (av["platform"], av["handle"])
@@ -349,15 +370,15 @@ def upsert_creator_accounts(
             accounts_of[id(person)] = []
             index(by_ext, person.external_id, person)
             index(by_email, person.email.lower() if person.email else None, person)
-            niche_dirty.append(person)
+            niche_dirty[id(person)] = person
             changed = True
         else:
             before = (person.niches, person.external_id, person.email)  # type: ignore[attr-defined]
             if _apply(person, cv):
                 person.updated_at = utcnow()  # type: ignore[attr-defined]
                 changed = True
-                if person.niches != before[0] and person not in niche_dirty:  # type: ignore[attr-defined]
-                    niche_dirty.append(person)
+                if person.niches != before[0]:  # type: ignore[attr-defined]
+                    niche_dirty[id(person)] = person
                 if person.external_id != before[1]:  # type: ignore[attr-defined]
                     unindex(by_ext, before[1], person)
                     index(by_ext, person.external_id, person)  # type: ignore[attr-defined]
@@ -378,7 +399,7 @@ def upsert_creator_accounts(
             continue
         moved = owner[id(acc)] is not person
         if moved:
-            accounts_of[id(owner[id(acc)])].remove(acc)
+            accounts_of[id(owner[id(acc)])] = [x for x in accounts_of[id(owner[id(acc)])] if x is not acc]
             accounts_of[id(person)].append(acc)
             owner[id(acc)] = person
         acc_changed = _apply(acc, {**av, **denorm(person)}) or moved
@@ -390,15 +411,19 @@ def upsert_creator_accounts(
 
     creator_defaults = _column_defaults(Creator)
     for chunk in _chunks(new_persons):
-        ids = session.execute(
-            insert(Creator.__table__).returning(Creator.__table__.c.id, sort_by_parameter_order=True),  # type: ignore[attr-defined]
-            [{col: getattr(p, col, default) for col, default in creator_defaults.items()} for p in chunk],
-        ).scalars().all()
+        ids = _insert_returning_ids(
+            session, Creator, [{col: getattr(p, col, default) for col, default in creator_defaults.items()} for p in chunk]
+        )
         for p, pid in zip(chunk, ids, strict=True):
             p.id = pid
     for acc in accounts.values():
         if acc.creator_id != owner[id(acc)].id:  # type: ignore[attr-defined]
             acc.creator_id = owner[id(acc)].id  # type: ignore[attr-defined]
+    session.flush()
+    for chunk in _chunks(changed_people.values()):
+        by_id = {p.id: p for p in chunk}  # type: ignore[attr-defined]
+        for acc in session.exec(select(Account).where(Account.creator_id.in_(by_id))):  # type: ignore[attr-defined]
+            _apply(acc, denorm(by_id[acc.creator_id]))
     session.flush()
     account_defaults = _column_defaults(Account)
     for chunk in _chunks(new_accounts):
@@ -406,19 +431,92 @@ def upsert_creator_accounts(
         for acc in chunk:
             acc.creator_id = owner[id(acc)].id  # type: ignore[attr-defined]
             rows.append({col: getattr(acc, col, default) for col, default in account_defaults.items()})
-        ids = session.execute(
-            insert(Account.__table__).returning(Account.__table__.c.id, sort_by_parameter_order=True),  # type: ignore[attr-defined]
-            rows,
-        ).scalars().all()
+        ids = _insert_returning_ids(session, Account, rows)
         for acc, aid in zip(chunk, ids, strict=True):
             acc.id = aid
-    old = [p.id for p in niche_dirty if not isinstance(p, _Pending)]  # type: ignore[attr-defined]
+    old = [p.id for p in niche_dirty.values() if not isinstance(p, _Pending)]  # type: ignore[attr-defined]
     for chunk in _chunks(old):
         session.exec(delete(CreatorNiche).where(CreatorNiche.creator_id.in_(chunk)))  # type: ignore[call-overload,attr-defined]
     niche_rows = [
         {"creator_id": p.id, "niche": n, "workspace_id": workspace_id}  # type: ignore[attr-defined]
-        for p in niche_dirty for n in split_niches(p.niches)  # type: ignore[attr-defined]
+        for p in niche_dirty.values() for n in split_niches(p.niches)  # type: ignore[attr-defined]
     ]
     for chunk in _chunks(niche_rows):
         session.execute(insert(CreatorNiche.__table__), chunk)  # type: ignore[attr-defined]
     return [(status, acc.id) for status, acc in results]  # type: ignore[attr-defined]
+
+
+def upsert_posts(
+    session: Session, *, workspace_id: str, posts: Sequence[PostCreate]
+) -> list[tuple[UpsertStatus, int] | LookupError]:
+    """``upsert_post`` for many posts at once, with the same result as one after the other:
+    upsert by URL, brand mentions and last-post times kept current. Returns, per post,
+    ``(status, account_id)``, or the ``LookupError`` that ``upsert_post`` would raise for an
+    unknown account (that post is skipped, the others are written)."""
+    from sqlalchemy import insert
+
+    if not posts:
+        return []
+    session.flush()
+    handles = {normalize_handle(p.handle) for p in posts}
+    accounts: dict[tuple[str, str], Account] = {}
+    for chunk in _chunks(handles):
+        for acc in session.exec(select(Account).where(Account.workspace_id == workspace_id, Account.handle.in_(chunk))):  # type: ignore[attr-defined]
+            accounts[(acc.platform, acc.handle)] = acc
+    existing: dict[str, object] = {}
+    for chunk in _chunks({p.url for p in posts}):
+        for row in session.exec(select(Post).where(Post.workspace_id == workspace_id, Post.url.in_(chunk))):  # type: ignore[attr-defined]
+            existing[row.url] = row
+    brands: dict[tuple[int, str], AccountBrand] = {}
+    for chunk in _chunks({a.id for a in accounts.values()}):
+        for b in session.exec(select(AccountBrand).where(AccountBrand.account_id.in_(chunk))):  # type: ignore[attr-defined]
+            brands[(b.account_id, b.brand)] = b
+
+    post_defaults = _column_defaults(Post)
+    new_rows: list[dict] = []
+    rebuild: dict[int, Account] = {}
+    results: list[tuple[UpsertStatus, int] | LookupError] = []
+    for p in posts:
+        acc = accounts.get((p.platform, normalize_handle(p.handle)))
+        if acc is None:
+            results.append(LookupError(f"unknown account {p.platform}/@{normalize_handle(p.handle)} (import creators first)"))
+            continue
+        values = p.model_dump(exclude={"handle"})
+        values["brands"] = ";".join(b.strip() for b in (values.get("brands") or "").split(";") if b.strip())
+        old = existing.get(p.url)
+        if old is None:
+            row = {**post_defaults, **values, "workspace_id": workspace_id, "account_id": acc.id}
+            new_rows.append(row)
+            existing[p.url] = _Pending(len(new_rows), **row)
+            for brand in {b.strip().lower() for b in values["brands"].split(";") if b.strip()}:
+                b = brands.get((acc.id, brand))  # type: ignore[arg-type]
+                if b is None:
+                    b = brands[(acc.id, brand)] = AccountBrand(  # type: ignore[index]
+                        account_id=acc.id, brand=brand, workspace_id=acc.workspace_id, mentions=0)
+                    session.add(b)
+                b.mentions += 1
+                b.sponsored_mentions += int(values["is_sponsored"])
+                if b.last_mentioned_at is None or values["posted_at"] > b.last_mentioned_at:
+                    b.last_mentioned_at = values["posted_at"]
+            if acc.last_post_at is None or values["posted_at"] > acc.last_post_at:
+                acc.last_post_at = values["posted_at"]
+            results.append(("inserted", acc.id))  # type: ignore[arg-type]
+        elif (moved_from := old.account_id) is not None and _apply(old, {**values, "account_id": acc.id}):  # type: ignore[attr-defined]
+            if moved_from != acc.id:
+                # The URL now belongs to another account: the old one loses the mentions too.
+                prev = session.get(Account, moved_from)
+                if prev is not None:
+                    rebuild[moved_from] = prev
+            if isinstance(old, _Pending):
+                new_rows[old.seq - 1].update(values, account_id=acc.id)
+            rebuild[acc.id] = acc  # type: ignore[index]
+            results.append(("updated", acc.id))  # type: ignore[arg-type]
+        else:
+            results.append(("unchanged", acc.id))  # type: ignore[arg-type]
+    session.flush()
+    for chunk in _chunks(new_rows):
+        session.execute(insert(Post.__table__), chunk)  # type: ignore[attr-defined]
+    for acc in rebuild.values():
+        # An edited post can drop or add brands: recount from the account's posts, as upsert_post does.
+        rebuild_account_brands(session, account=acc)
+    return results

@@ -54,9 +54,12 @@ def collaboration(s: Session, ctx: ToolContext, handle: str, campaign_name: str 
         return collab, camp, person
     collabs = crm.collaborations_of(s, workspace_id=ctx.workspace_id, creator_id=person.id)
     open_ = [(c, k) for c, k in collabs if c.stage not in (Stage.closed.value, Stage.declined.value)]
-    pool = open_ or collabs
-    if not pool:
+    pool = open_
+    if not collabs:
         raise ToolError(f"@{handle.lstrip('@')} is not in any campaign yet; which campaign? (add them with add_to_campaign)")
+    if not open_:
+        ended = ", ".join(f"{k.name} ({c.stage})" for c, k in collabs)
+        raise ToolError(f"Which campaign? @{handle.lstrip('@')} has no open collaboration ({ended}); name the campaign or add them to a new one")
     if len(pool) > 1:
         names = ", ".join(k.name for _, k in pool)
         raise ToolError(f"Which campaign? @{handle.lstrip('@')} is in several: {names}")

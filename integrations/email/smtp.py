@@ -1,0 +1,255 @@
+"""Sending email over SMTP with the standard library.
+
+``KOLPILOT_SMTP_URL`` decides the transport:
+
+- ``smtps://user:pass@host[:465]`` — TLS from the first byte (implicit TLS);
+- ``smtp://user:pass@host[:587]`` — STARTTLS on port 587 (the default port), or on any port
+  with ``?starttls=1``; plain SMTP on other ports (a local relay, tests);
+- ``?timeout=30`` seconds per operation, ``?cafile=/path/ca.pem`` to trust a private CA,
+  ``?verify=0`` to skip certificate checks (never in production).
+
+User and password in the URL are percent-decoded and used for AUTH. Failures are sorted
+into what the caller must do: ``TemporarySendError`` (4xx, connection trouble: retry later
+with the same Message-ID), ``PermanentSendError`` (5xx: the message cannot be delivered)
+and ``SmtpConfigError`` (bad URL, login refused: fix the configuration; nothing is charged
+to the message).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+__all__ = [
+    "PermanentSendError", "SendError", "SmtpConfig", "SmtpConfigError", "SmtpSender", "TemporarySendError",
+    "build_message", "make_message_id",
+]
+
+
+class SendError(Exception):
+    """A message could not be handed to the SMTP server."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TemporarySendError(SendError):
+    """Try again later (4xx reply, timeout, connection refused or dropped)."""
+
+
+class PermanentSendError(SendError):
+    """The server refused the message for good (5xx): do not retry."""
+
+
+class SmtpConfigError(SendError):
+    """The SMTP configuration is wrong (URL, TLS, login): fix it, then the queue resumes."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where and how to connect, parsed from ``KOLPILOT_SMTP_URL``."""
+
+    host: str
+    port: int
+    security: str  # "ssl" | "starttls" | "plain"
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 30.0
+    cafile: str | None = None
+    verify: bool = True
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpConfig:
+        """Parse ``smtp://`` / ``smtps://`` URLs (see the module docstring); SmtpConfigError if invalid."""
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        if scheme not in ("smtp", "smtps"):
+            raise SmtpConfigError(f"KOLPILOT_SMTP_URL must start with smtp:// or smtps://, got {scheme or 'nothing'}://")
+        if not parts.hostname:
+            raise SmtpConfigError("KOLPILOT_SMTP_URL has no host")
+        try:
+            port = parts.port or (465 if scheme == "smtps" else 587)
+        except ValueError:
+            raise SmtpConfigError("KOLPILOT_SMTP_URL has an invalid port") from None
+        query = {k.lower(): v[-1] for k, v in parse_qs(parts.query).items()}
+        starttls = query.get("starttls")
+        if scheme == "smtps":
+            security = "ssl"
+        elif starttls is not None:
+            security = "starttls" if starttls.lower() in ("1", "true", "yes") else "plain"
+        else:
+            security = "starttls" if port == 587 else "plain"
+        try:
+            timeout = float(query.get("timeout", 30))
+        except ValueError:
+            raise SmtpConfigError("KOLPILOT_SMTP_URL timeout must be a number of seconds") from None
+        return cls(
+            host=parts.hostname, port=port, security=security,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            timeout=timeout, cafile=query.get("cafile"), verify=query.get("verify", "1").lower() not in ("0", "false", "no"),
+        )
+
+    def ssl_context(self) -> ssl.SSLContext:
+        ctx = ssl.create_default_context(cafile=self.cafile)
+        if not self.verify:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+
+    def describe(self) -> str:
+        """Host, port and security, never the credentials (for logs and messages)."""
+        return f"{self.host}:{self.port} ({self.security}{', auth' if self.username else ''})"
+
+
+def make_message_id(sender_email: str | None) -> str:
+    """A globally unique Message-ID on the sender's domain (generated once per message and stored)."""
+    domain = (sender_email or "").rpartition("@")[2] or "kolpilot.local"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def build_message(
+    *,
+    sender_email: str,
+    sender_name: str | None,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    reply_to: str | None = None,
+    unsubscribe_url: str | None = None,
+    unsubscribe_mailto: str | None = None,
+    in_reply_to: str | None = None,
+    date: float | None = None,
+) -> EmailMessage:
+    """A plain-text email with the headers outreach needs: Message-ID (stored beforehand so a
+    retry reuses it), Reply-To, List-Unsubscribe (+ one-click List-Unsubscribe-Post for an
+    https URL) and, for follow-ups, In-Reply-To/References so they thread under the first email."""
+    msg = EmailMessage()
+    msg["From"] = formataddr((sender_name or "", sender_email))
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(date, localtime=False, usegmt=True)
+    msg["Message-ID"] = message_id
+    if reply_to:
+        msg["Reply-To"] = reply_to
+    targets = []
+    if unsubscribe_mailto:
+        targets.append(f"<mailto:{unsubscribe_mailto}?subject={quote('unsubscribe')}>")
+    if unsubscribe_url:
+        token = quote(message_id.strip("<>").split("@")[0])
+        sep = "&" if "?" in unsubscribe_url else "?"
+        url = f"{unsubscribe_url}{sep}m={token}"
+        targets.append(f"<{url}>")
+        if url.startswith("https://"):
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if targets:
+        msg["List-Unsubscribe"] = ", ".join(targets)
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = in_reply_to
+    msg.set_content(body)
+    return msg
+
+
+def _classify(exc: BaseException) -> SendError:
+    """Sort an smtplib/socket exception into temporary, permanent or configuration trouble."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return SmtpConfigError(f"SMTP login refused ({exc.smtp_code}); check the user and password in KOLPILOT_SMTP_URL",
+                               exc.smtp_code)
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return SmtpConfigError(f"SMTP server does not support a required feature: {_text(exc)}")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        detail = "; ".join(f"{rcpt}: {code} {_decode(text)}" for rcpt, (code, text) in exc.recipients.items())
+        if codes and all(c >= 500 for c in codes):
+            return PermanentSendError(f"recipient refused: {detail}", codes[0])
+        return TemporarySendError(f"recipient deferred: {detail}", codes[0] if codes else None)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        code, text = exc.smtp_code, _decode(exc.smtp_error)
+        if 400 <= code < 500:
+            return TemporarySendError(f"{code} {text}", code)
+        if code >= 500:
+            return PermanentSendError(f"{code} {text}", code)
+        return TemporarySendError(f"unexpected reply {code} {text}", code)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return SmtpConfigError(f"TLS certificate rejected: {exc.verify_message or exc}")
+    if isinstance(exc, smtplib.SMTPServerDisconnected | socket.timeout | TimeoutError | ConnectionError | OSError):
+        return TemporarySendError(f"connection problem: {_text(exc)}")
+    if isinstance(exc, smtplib.SMTPException):
+        return TemporarySendError(_text(exc))
+    return TemporarySendError(f"{type(exc).__name__}: {_text(exc)}")
+
+
+def _decode(value: bytes | str) -> str:
+    return (value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)).replace("\n", " ")[:300]
+
+
+def _text(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+
+
+class SmtpSender:
+    """One SMTP connection, opened on the first send and reused; a context manager.
+
+    After an error the connection is dropped and the next send reconnects, so one bad
+    message never poisons the rest of a batch.
+    """
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self._conn: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        try:
+            if c.security == "ssl":
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=c.ssl_context())
+            else:
+                conn = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+            conn.ehlo()
+            if c.security == "starttls":
+                conn.starttls(context=c.ssl_context())
+                conn.ehlo()
+            if c.username:
+                conn.login(c.username, c.password or "")
+        except BaseException as exc:
+            raise _classify(exc) from None
+        return conn
+
+    def send(self, message: EmailMessage, *, sender: str, recipients: list[str]) -> None:
+        """Hand one message to the server; raises a SendError subclass on failure."""
+        if self._conn is None:
+            self._conn = self._connect()
+        try:
+            refused = self._conn.send_message(message, from_addr=sender, to_addrs=recipients)
+        except BaseException as exc:
+            self.close()
+            raise _classify(exc) from None
+        if refused:  # some recipients refused, others accepted: we send to one recipient, so this is rare
+            detail = "; ".join(f"{r}: {code}" for r, (code, _) in refused.items())
+            raise PermanentSendError(f"recipient refused: {detail}")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.quit()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                try:
+                    self._conn.close()
+                except Exception:  # noqa: BLE001
+                    pass
+            self._conn = None

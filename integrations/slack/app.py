@@ -1,0 +1,175 @@
+"""Building kolpilot's bolt App from Settings + Runtime + an agent factory.
+
+- One ``WebClient`` on ``settings.slack_api_url`` with retry handlers for HTTP 429
+  (waits ``Retry-After``) and connection errors.
+- Request signatures verified (HTTP mode; bad or older than 5 minutes → 401), the bot's
+  own events ignored (bolt's ``ignoring_self_events``), other bots ignored by the
+  listeners.
+- Events deduplicated on their ``event_id`` in the database (:mod:`dedupe`), so a
+  Slack retry — even one landing on another instance — runs once.
+- Listeners hand work to a bounded background :class:`Worker`; Slack gets its
+  acknowledgement in milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from integrations.slack import listeners
+from integrations.slack.context import AccessPolicy
+from integrations.slack.dedupe import DeduplicationMiddleware, EventDeduplicator
+from integrations.slack.pacing import ChannelPacer
+from integrations.slack.replies import Responder
+from integrations.slack.services import AgentFactory, SlackServices
+from integrations.slack.worker import AckGate, Worker
+from memory.errors import UserError
+
+if TYPE_CHECKING:
+    from agent.runtime import Runtime
+    from agent.settings import Settings
+    from agent.turn import Agent
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["http", "socket"]
+
+
+class InlineExecutor(Executor):
+    """Runs bolt's listeners in the thread that dispatches the request.
+
+    kolpilot's listeners only build a context and hand work to the :class:`Worker`, so a
+    second thread pool between bolt and the worker would only add thread switches (and
+    GIL contention) to every acknowledgement. It also lets bolt see ``ack()`` of commands
+    and clicks at once instead of polling for it every 10 ms.
+    """
+
+    def submit(self, fn: Callable, /, *args: object, **kwargs: object) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+
+def build_web_client(settings: Settings, *, retries: int = 3, timeout: int = 30) -> WebClient:
+    """The Web API client: ``slack_api_url``, bot token, retries on 429 and connection errors."""
+    base = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(
+        token=token,
+        base_url=base,
+        timeout=timeout,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=retries),
+            # Sleeps for the Retry-After seconds Slack sends with a 429, then tries again.
+            RateLimitErrorRetryHandler(max_retry_count=retries),
+        ],
+    )
+
+
+def check_credentials(settings: Settings, mode: Mode) -> None:
+    """Raise a one-line UserError naming the missing setting(s) for ``mode``."""
+    missing = []
+    if settings.slack_bot_token is None:
+        missing.append("KOLPILOT_SLACK_BOT_TOKEN (xoxb-…)")
+    if mode == "http" and settings.slack_signing_secret is None:
+        missing.append("KOLPILOT_SLACK_SIGNING_SECRET")
+    if mode == "socket" and settings.slack_app_token is None:
+        missing.append("KOLPILOT_SLACK_APP_TOKEN (xapp-… with connections:write)")
+    if missing:
+        raise UserError(f"Slack is not configured: set {' and '.join(missing)} (see docs/slack.md).")
+
+
+@dataclass
+class SlackApp:
+    """The bolt App plus the services behind it; ``close`` drains the background work."""
+
+    bolt: App
+    services: SlackServices
+    deduplicator: EventDeduplicator
+    gate: AckGate
+
+    @property
+    def worker(self) -> Worker:
+        return self.services.worker
+
+    @property
+    def client(self) -> WebClient:
+        return self.bolt.client
+
+    def close(self, *, timeout: float = 30.0) -> None:
+        """Stop taking new work and let running turns finish (bounded by ``timeout``)."""
+        self.services.worker.shutdown(wait=True, timeout=timeout)
+        self.services.notices.shutdown(wait=True)
+
+
+def build_app(
+    settings: Settings,
+    runtime: Runtime,
+    agent_factory: AgentFactory | None = None,
+    *,
+    mode: Mode = "http",
+    worker: Worker | None = None,
+    pacer: ChannelPacer | None = None,
+    max_workers: int = 8,
+    token_verification_enabled: bool = True,
+) -> SlackApp:
+    """Build kolpilot's Slack app.
+
+    ``agent_factory`` defaults to :func:`agent.factory.build_agent` (the LLM agent when a
+    model is configured, else the offline planner). ``token_verification_enabled`` calls
+    ``auth.test`` now, failing fast on a bad token; with it off (tests), bolt calls
+    ``auth.test`` on the first request instead.
+    """
+    check_credentials(settings, mode)
+    if agent_factory is None:
+        from agent.factory import build_agent
+
+        def agent_factory() -> Agent:
+            return build_agent(runtime)
+
+    client = build_web_client(settings)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    try:
+        bolt = App(
+            name="kolpilot",
+            client=client,
+            signing_secret=secret,
+            token_verification_enabled=token_verification_enabled,
+            request_verification_enabled=True,
+            ignoring_self_events_enabled=True,
+            listener_executor=InlineExecutor(),
+        )
+    except BoltError as exc:
+        raise UserError(f"Slack rejected the bot token: {str(exc).splitlines()[0]}") from None
+
+    # Touch the engine now: the first Slack delivery must not pay for connecting and
+    # checking migrations while Slack's 3-second clock runs.
+    dedup = EventDeduplicator(runtime.engine)
+    try:
+        dedup.prune()
+    except Exception as exc:  # noqa: BLE001 - housekeeping must not stop the app from starting
+        log.warning("could not prune processed events: %s", type(exc).__name__)
+    bolt.use(DeduplicationMiddleware(dedup))
+
+    gate = AckGate()
+    services = SlackServices(
+        settings=settings,
+        runtime=runtime,
+        agent_factory=agent_factory,
+        worker=worker or Worker(max_workers=max_workers, gate=gate),
+        responder=Responder(client, pacer or ChannelPacer()),
+        policy=AccessPolicy.from_lists(settings.slack_allowed_channels, settings.slack_allowed_users),
+    )
+    listeners.register(bolt, services)
+    return SlackApp(bolt=bolt, services=services, deduplicator=dedup, gate=gate)

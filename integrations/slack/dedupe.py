@@ -1,0 +1,131 @@
+"""Exactly-once handling of Slack's event deliveries.
+
+Slack redelivers an Events API event (same ``event_id``, header ``X-Slack-Retry-Num``)
+when it did not see a 2xx within 3 seconds — and with several app instances behind a
+load balancer the retry may land on another process. Each delivery therefore *claims*
+its event id with an insert-or-ignore into ``processed_event`` on the shared database
+(SQLite file or PostgreSQL): the primary key makes exactly one claim succeed, across
+threads and processes. Only the winner runs the listener; every other delivery is
+acknowledged with 200 and dropped, so Slack stops retrying.
+
+A claim happens before the agent runs: a process that dies mid-turn does not get a
+second chance from a retry (at-most-once work, never twice). If the database cannot be
+reached the delivery is answered 503, so Slack retries it later instead of losing it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from slack_bolt.middleware import Middleware
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
+from sqlalchemy import bindparam, delete
+from sqlalchemy.exc import SQLAlchemyError
+
+from memory.models.common import utcnow
+from memory.models.system import ProcessedEvent
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+log = logging.getLogger(__name__)
+
+KEEP_FOR = timedelta(days=2)  # Slack retries within about an hour; two days is generous.
+_PRUNE_EVERY_S = 3600.0
+
+
+class EventDeduplicator:
+    """Claims event ids in ``processed_event``; ``claim`` is True exactly once per id."""
+
+    def __init__(self, engine: Engine, *, source: str = "slack") -> None:
+        self.engine = engine
+        self.source = source
+        self._last_prune = time.monotonic()  # build_app prunes once at start-up
+        self._prune_lock = threading.Lock()
+        self._stmt = self._claim_statement()
+
+    def _claim_statement(self):  # noqa: ANN202 - dialect-specific Insert
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        # Built once with bind parameters: building it per call costs more than running it,
+        # and this runs inside Slack's acknowledgement window.
+        return (
+            insert(ProcessedEvent)
+            .values(id=bindparam("id"), source=bindparam("source"), workspace_id=bindparam("workspace_id"),
+                    received_at=bindparam("received_at"))
+            .on_conflict_do_nothing(index_elements=["id"])
+            # RETURNING, not rowcount: psycopg 3 reports rowcount -1 for this statement.
+            .returning(ProcessedEvent.id)
+        )
+
+    def claim(self, event_id: str, *, workspace_id: str | None = None) -> bool:
+        """Record ``event_id`` as handled; False if any process recorded it before."""
+        params = {"id": event_id[:200], "source": self.source, "workspace_id": workspace_id, "received_at": utcnow()}
+        with self.engine.begin() as conn:
+            claimed = conn.execute(self._stmt, params).first() is not None
+        self._maybe_prune()
+        return claimed
+
+    def _maybe_prune(self) -> None:
+        now = time.monotonic()
+        if now - self._last_prune < _PRUNE_EVERY_S or not self._prune_lock.acquire(blocking=False):
+            return
+        try:
+            self._last_prune = now
+            self.prune()
+        except SQLAlchemyError as exc:  # pruning is housekeeping: never fail a delivery over it
+            log.warning("could not prune processed events: %s", type(exc).__name__)
+        finally:
+            self._prune_lock.release()
+
+    def prune(self, older_than: timedelta = KEEP_FOR) -> int:
+        """Forget claims older than ``older_than``; return how many were removed."""
+        cutoff = utcnow() - older_than
+        with self.engine.begin() as conn:
+            res = conn.execute(
+                delete(ProcessedEvent).where(ProcessedEvent.source == self.source, ProcessedEvent.received_at < cutoff)
+            )
+        return res.rowcount or 0
+
+
+class DeduplicationMiddleware(Middleware):
+    """Global bolt middleware: the first delivery of an event id goes on, repeats stop here.
+
+    Runs after request verification (unsigned requests never write to the table) and
+    before any listener. Only Events API payloads carry an ``event_id``; slash commands
+    and button clicks are not redelivered by Slack, and approvals are claimed atomically
+    by ``tools.approvals`` anyway.
+    """
+
+    def __init__(self, dedup: EventDeduplicator, *, on_duplicate: Callable[[str], None] | None = None) -> None:
+        self.dedup = dedup
+        self.on_duplicate = on_duplicate
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002 - bolt's signature
+        body = req.body or {}
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not event_id:
+            return next()
+        retry_num = (req.headers.get("x-slack-retry-num") or [None])[0]
+        try:
+            claimed = self.dedup.claim(str(event_id), workspace_id=req.context.team_id)
+        except SQLAlchemyError as exc:
+            log.error("event dedup unavailable (%s); asking Slack to retry %s", type(exc).__name__, event_id)
+            return BoltResponse(status=503, body="")
+        if claimed:
+            if retry_num is not None:
+                reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
+                log.info("processing redelivered event %s (retry %s, %s)", event_id, retry_num, reason)
+            return next()
+        log.info("duplicate delivery of event %s ignored (retry %s)", event_id, retry_num)
+        if self.on_duplicate is not None:
+            self.on_duplicate(str(event_id))
+        return BoltResponse(status=200, body="")

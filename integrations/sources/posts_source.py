@@ -1,0 +1,156 @@
+"""Where creators' recent posts come from, behind one interface, and the sync that stores them.
+
+A ``PostsSource`` turns an account into its recent posts (``fetch(account) ->
+list[PostCreate]``); a source may also report fresh account statistics
+(``account_update(account) -> dict | None``, e.g. YouTube subscriber counts). Sources:
+
+- ``DatabaseSource`` ("db"): the posts already stored (CSV imports); syncing changes nothing;
+- ``integrations.sources.feeds.FeedSource`` ("rss"): RSS/Atom feeds — blogs, podcasts,
+  YouTube channel feeds;
+- ``integrations.sources.youtube.YouTubeSource`` ("youtube"): the YouTube Data API v3.
+
+``sync_posts`` fetches account by account and writes each account in its own transaction:
+an account whose fetch fails (timeout, bad XML, quota) gets a one-line error and nothing
+half-written; the others are stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, select
+
+from memory.db import session_scope
+from memory.errors import UserError
+from memory.models import Account, PostCreate
+from memory.models.common import utcnow
+from memory.repo.creators import normalize_handle, recent_posts, upsert_post
+
+
+class SourceError(UserError):
+    """Fetching one account's posts failed; the message is one line for the user."""
+
+
+@runtime_checkable
+class PostsSource(Protocol):
+    """Recent posts of an account."""
+
+    name: str
+
+    def supports(self, account: Account) -> bool:
+        """Whether this source can fetch this account at all (e.g. has a feed URL)."""
+        ...
+
+    def fetch(self, account: Account) -> list[PostCreate]:
+        """The account's recent posts, newest first; raises SourceError (one line) on failure."""
+        ...
+
+
+class DatabaseSource:
+    """The posts already in the database (imported from posts.csv)."""
+
+    name = "db"
+
+    def __init__(self, sessions: sessionmaker[Session], limit: int = 20) -> None:
+        self.sessions = sessions
+        self.limit = limit
+
+    def supports(self, account: Account) -> bool:
+        return True
+
+    def fetch(self, account: Account) -> list[PostCreate]:
+        with session_scope(self.sessions) as s:
+            return [PostCreate(handle=account.handle, **p.model_dump(include=set(PostCreate.model_fields) - {"handle"}))
+                    for p in recent_posts(s, account_id=account.id, limit=self.limit)]
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, per account and in total."""
+
+    source: str
+    accounts: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    followers_updated: int = 0
+    errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.source}: {self.accounts} account(s) synced — {self.inserted} new post(s), {self.updated} updated, "
+               f"{self.unchanged} unchanged" + (f", followers updated for {self.followers_updated}" if self.followers_updated else "")]
+        out += [f"  skipped {s}" for s in self.skipped[:20]]
+        out += [f"  error: {e}" for e in self.errors]
+        return out
+
+
+def _accounts(s: Session, workspace_id: str, handles: Iterable[str] | None) -> list[Account]:
+    q = select(Account).where(Account.workspace_id == workspace_id)
+    if handles:
+        q = q.where(Account.handle.in_([normalize_handle(h) for h in handles]))  # type: ignore[attr-defined]
+    return list(s.exec(q.order_by(Account.handle)))
+
+
+def sync_posts(
+    sessions: sessionmaker[Session],
+    *,
+    workspace_id: str,
+    source: PostsSource | Callable[[Account], PostsSource | None],
+    handles: Iterable[str] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SyncReport:
+    """Fetch and store recent posts for the workspace's accounts (or only ``handles``).
+
+    ``source`` is one source, or a function choosing one per account (None = skip it).
+    Each account is written in its own transaction, after its fetch succeeded.
+    """
+    handles = list(handles or [])
+    with session_scope(sessions) as s:
+        accounts = _accounts(s, workspace_id, handles)
+    name = getattr(source, "name", "auto")
+    report = SyncReport(source=name)
+    if handles:
+        found = {a.handle for a in accounts}
+        report.errors += [f"@{normalize_handle(h)}: no such account" for h in handles if normalize_handle(h) not in found]
+    for i, acc in enumerate(accounts, start=1):
+        src = source(acc) if callable(source) and not isinstance(source, PostsSource) else source
+        label = f"@{acc.handle} ({acc.platform})"
+        if src is None or not src.supports(acc):  # type: ignore[union-attr]
+            (report.errors if handles else report.skipped).append(f"{label}: no {name} source for this account"
+                                                                  + (" (set its profile_url to its RSS/Atom feed)" if name in ("rss", "auto") else ""))
+            continue
+        try:
+            posts = src.fetch(acc)  # type: ignore[union-attr]
+            update: dict[str, Any] | None = getattr(src, "account_update", lambda a: None)(acc)
+        except SourceError as exc:
+            report.errors.append(f"{label}: {exc}")
+            continue
+        try:
+            with session_scope(sessions) as s:
+                counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+                for p in posts:
+                    status, _ = upsert_post(s, workspace_id=workspace_id, post=p)
+                    counts[status] += 1
+                if update:
+                    row = s.get(Account, acc.id)
+                    changed = {k: v for k, v in update.items() if getattr(row, k) != v}
+                    if changed:
+                        for k, v in changed.items():
+                            setattr(row, k, v)
+                        row.updated_at = utcnow()
+                        s.add(row)
+                        report.followers_updated += int("followers" in changed)
+        except Exception as exc:  # noqa: BLE001 - this account is rolled back; the others go on
+            report.errors.append(f"{label}: could not store the posts ({type(exc).__name__}: {str(exc).splitlines()[0][:150]})")
+            continue
+        report.accounts += 1
+        report.inserted += counts["inserted"]
+        report.updated += counts["updated"]
+        report.unchanged += counts["unchanged"]
+        if on_progress is not None:
+            on_progress(i, len(accounts))
+    return report
