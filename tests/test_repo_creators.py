@@ -94,3 +94,38 @@ def test_post_for_unknown_account_is_a_clear_error(sessions, workspace_id: str) 
     with session_scope(sessions) as s, pytest.raises(LookupError, match="unknown account instagram/@nobody"):
         upsert_post(s, workspace_id=workspace_id, post=PostCreate(
             platform="instagram", handle="@nobody", url="u", posted_at=datetime(2026, 1, 1, tzinfo=UTC)))
+
+
+def test_concurrent_first_use_of_a_workspace_both_succeed(sessions, monkeypatch) -> None:
+    """Two processes seeing a new Slack team at once: both get the workspace, nobody crashes."""
+    import threading
+    import uuid
+
+    from sqlmodel import Session
+
+    wid = f"R{uuid.uuid4().hex[:8]}"
+    barrier = threading.Barrier(2)
+    real_get = Session.get
+
+    def racing_get(self, entity, ident, **kw):  # noqa: ANN001, ANN202
+        row = real_get(self, entity, ident, **kw)
+        if ident == wid and not kw.get("populate_existing"):
+            barrier.wait(timeout=10)  # both have looked and seen nothing before either inserts
+        return row
+
+    monkeypatch.setattr(Session, "get", racing_get)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with session_scope(sessions) as s:
+                assert ensure_workspace(s, workspace_id=wid).id == wid
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []

@@ -114,6 +114,7 @@ class ToolResult(BaseModel):
     kind: str = Field(description="Result type, used by interfaces to choose a rendering")
     summary: str = Field(description="One or two sentences for the conversation")
     pending_action_ids: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list, description="Files produced (charts, exports): Slack uploads them, the terminal shows their paths")
 
 
 @dataclass(frozen=True)

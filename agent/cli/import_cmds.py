@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from agent.cli.state import CliState
     from integrations.sources.csv_import import ImportReport
 
@@ -98,7 +100,7 @@ def _print_report(report: ImportReport) -> None:
             typer.echo(f"  {w}")
 
 
-def _reindex(ctx: typer.Context, report: ImportReport, console: object, quiet: bool) -> None:
+def _reindex(ctx: typer.Context, report: ImportReport, console: Console, quiet: bool) -> None:
     """Bring the vector index up to date with what the import changed (DESIGN: writers
     reindex incrementally). The import is committed already, so a failure here is a
     warning with the way out, not an error."""
@@ -109,7 +111,7 @@ def _reindex(ctx: typer.Context, report: ImportReport, console: object, quiet: b
     from memory.indexing import reindex_after_change
 
     n = len(report.changed_creator_ids)
-    status = nullcontext() if quiet else console.status(f"Updating the search index ({n} creators)...")  # type: ignore[attr-defined]
+    status = nullcontext() if quiet else console.status(f"Updating the search index ({n} creators)...")
     try:
         with status:
             reindex_after_change(ctx.obj.runtime.sessions, ctx.obj.runtime.vectors, workspace_id=report.workspace_id,

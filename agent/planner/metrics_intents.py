@@ -81,6 +81,7 @@ def summarize(ctx: IntentContext) -> IntentReply:
     if ask:
         return ask
     args["campaign"] = camp
+    args["chart"] = "roas_by_creator" if args["group_by"] == "creator" else "cumulative" if args["group_by"] in ("none", "day", "week") else "none"
     outcome = ctx.call("summarize_campaign", args)
     if not outcome.ok or outcome.result is None:
         return IntentReply(compose_generic(outcome, "summarise the campaign"), remember=False)
@@ -109,6 +110,8 @@ def compose_summary(r: Any) -> str:
         lines.append("vs previous period: " + ", ".join(f"{k} {v.display}" for k, v in r.change_vs_previous.items()))
     if r.notes:
         lines.append("Notes: " + "; ".join(r.notes) + ".")
+    for f in r.files:
+        lines.append(f"Chart: {f}")
     return "\n".join(lines)
 
 

@@ -282,7 +282,58 @@ def error_group(message: str) -> Group:
     return [section(":warning: " + safe(message, limit=SECTION_TEXT_LIMIT - 200))]
 
 
-_RENDERERS = {"creator_list": creator_list_groups, "creator_profile": creator_profile_groups}
+def _fields_section(pairs: list[tuple[str, str]]) -> Block:
+    # Slack allows at most 10 fields per section, 2,000 characters each.
+    return {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{safe(k, limit=200)}*\n{safe(v, limit=1800)}"} for k, v in pairs[:10]]}
+
+
+def campaign_summary_groups(data: Mapping[str, Any], *, with_summary: bool = True) -> list[Group]:
+    """A campaign summary as Block Kit fields (every ratio with its basis), then the top groups."""
+    t = data.get("totals") or {}
+    m = t.get("metrics") or {}
+
+    def d(name: str) -> str:
+        return str((m.get(name) or {}).get("display", "n/a"))
+
+    head: Group = [section(f"*{safe(data.get('campaign'))}* ({safe(data.get('brand'))}) — {safe(data.get('narrative') or data.get('summary'))}")] \
+        if with_summary else []
+    head.append(_fields_section([
+        ("Impressions", fmt_count(t.get("impressions"))), ("Reach", fmt_count(t.get("reach"))),
+        ("Clicks · CTR", f"{fmt_count(t.get('clicks'))} · {d('ctr')}"),
+        ("Conversions · rate", f"{fmt_count(t.get('conversions'))} · {d('conversion_rate')}"),
+        ("Revenue", str(t.get("revenue", "n/a"))), ("Cost (fees + product + shipping)", str(t.get("cost", "n/a"))),
+        ("ROAS · ROI", f"{d('roas')} · {d('roi')}"), ("CPA · CPC", f"{d('cpa')} · {d('cpc')}"),
+        ("CPM · CPE", f"{d('cpm')} · {d('cpe')}"), ("ER by reach · by followers", f"{d('er_by_reach')} · {d('er_by_followers')}"),
+    ]))
+    notes = [f"EMV {d('emv')} ({data.get('emv_method')})", str(data.get("attribution") or "")] + list(data.get("notes") or [])
+    head.append(context_block(safe(" · ".join(n for n in notes if n), limit=2900)))
+    groups: list[Group] = [head]
+    rows = list(data.get("groups") or [])[:20]
+    if rows:
+        lines = [f"• *{safe(r.get('key'))}*: {fmt_count(r.get('impressions'))} impr · {fmt_count(r.get('conversions'))} conv · "
+                 f"rev {safe(r.get('revenue'))} · ROAS {safe(((r.get('metrics') or {}).get('roas') or {}).get('display'))} · "
+                 f"CPA {safe(((r.get('metrics') or {}).get('cpa') or {}).get('display'))}" for r in rows]
+        groups.extend(text_groups(f"By {data.get('group_by')}:\n" + "\n".join(lines)))
+    return groups
+
+
+def metrics_rows_groups(data: Mapping[str, Any], *, with_summary: bool = True) -> list[Group]:
+    """Rankings and comparisons: one field pair per row."""
+    metric = data.get("metric") or "roas"
+    out: Group = [section(safe(data.get("summary")))] if with_summary else []
+    pairs = []
+    for r in list(data.get("rows") or [])[:10]:
+        mm = r.get("metrics") or {}
+        main = (mm.get(metric) or {}).get("display") if isinstance(mm.get(metric), Mapping) else None
+        pairs.append((str(r.get("key")), f"{str(metric).upper()} {main or 'n/a'} · rev {r.get('revenue')} · cost {r.get('cost')}"))
+    if pairs:
+        out.append(_fields_section(pairs))
+    return [out] if out else []
+
+
+_RENDERERS = {"creator_list": creator_list_groups, "creator_profile": creator_profile_groups,
+              "campaign_summary": campaign_summary_groups, "metrics_ranking": metrics_rows_groups,
+              "metrics_comparison": metrics_rows_groups}
 
 
 def result_groups(result: Any, *, with_summary: bool = True) -> list[Group]:

@@ -163,6 +163,19 @@ class Responder:
                 self.update(target.channel, placeholder_ts, msg.text, blocks=msg.blocks)
             else:
                 self.post(target.channel, msg.text, thread_ts=target.thread_ts, blocks=msg.blocks)
+        self._upload_files(target, turn)
+
+    def _upload_files(self, target: ThreadTarget, turn: Any) -> None:
+        """Charts and exports that tools produced go into the thread as files (files_upload_v2)."""
+        import os
+
+        for result in getattr(turn, "results", None) or []:
+            for path in getattr(result, "files", None) or []:
+                if not os.path.isfile(path):
+                    continue
+                self.pacer.wait(target.channel)
+                self.client.files_upload_v2(channel=target.channel, thread_ts=target.thread_ts, file=path,
+                                            filename=os.path.basename(path), title=os.path.basename(path))
 
     def _upload_instead(self, target: ThreadTarget, turn: Any, rendered: bk.RenderedTurn) -> list[bk.SlackMessage]:
         content = bk.turn_as_text(turn)

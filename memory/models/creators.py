@@ -80,6 +80,14 @@ class CreatorNiche(SQLModel, table=True):
     workspace_id: str = Field(max_length=64)
 
 
+_COVER = ("platform", "followers", "engagement_rate", "country", "language", "kind", "has_email", "creator_id")
+
+
+def _COVER_REST(*leading: str) -> tuple[str, ...]:  # noqa: N802 - reads like a constant in index specs
+    """The filter columns not already leading an index, in a fixed order."""
+    return tuple(c for c in _COVER if c not in leading)
+
+
 class AccountBase(SQLModel):
     platform: str = Field(max_length=20)
     handle: str = Field(max_length=200, description="Handle without the leading @, lower case")
@@ -95,15 +103,22 @@ class AccountBase(SQLModel):
 class Account(AccountBase, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "platform", "handle", name="uq_account_ws_platform_handle"),
-        Index("ix_account_ws_followers", "workspace_id", "followers"),
-        Index("ix_account_ws_platform_followers", "workspace_id", "platform", "followers"),
-        Index("ix_account_ws_er", "workspace_id", "engagement_rate"),
-        Index("ix_account_ws_platform_er", "workspace_id", "platform", "engagement_rate"),
-        Index("ix_account_ws_country_followers", "workspace_id", "country", "followers"),
+        # Covering indexes: every filter column is inside, so a search walks one index in
+        # the requested order and never touches the table (see memory/repo/search.py).
+        Index("ix_account_ws_followers", "workspace_id", "followers", "id", *_COVER_REST("followers")),
+        Index("ix_account_ws_platform_followers", "workspace_id", "platform", "followers", "id",
+              *_COVER_REST("platform", "followers")),
+        Index("ix_account_ws_er", "workspace_id", "engagement_rate", "id", *_COVER_REST("engagement_rate")),
+        Index("ix_account_ws_platform_er", "workspace_id", "platform", "engagement_rate", "id",
+              *_COVER_REST("platform", "engagement_rate")),
+        Index("ix_account_ws_country_followers", "workspace_id", "country", "followers", "id",
+              *_COVER_REST("country", "followers")),
         Index("ix_account_ws_language_followers", "workspace_id", "language", "followers"),
-        Index("ix_account_ws_kind_followers", "workspace_id", "kind", "followers"),
+        Index("ix_account_ws_kind_followers", "workspace_id", "kind", "followers", "id", *_COVER_REST("kind", "followers")),
+        Index("ix_account_ws_last_post", "workspace_id", "last_post_at", "id", *_COVER_REST()),
         Index("ix_account_ws_handle", "workspace_id", "handle"),
-        Index("ix_account_creator", "creator_id"),
+        Index("ix_account_creator", "creator_id", "workspace_id", "platform", "followers", "engagement_rate", "country",
+              "language", "kind", "has_email"),
     )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=64)

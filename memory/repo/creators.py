@@ -250,7 +250,9 @@ def _insert_returning_ids(session: Session, model: type, rows: list[dict]) -> li
         # rows go in multi-row INSERTs, and SQLite gives each new row max(rowid) + 1 in VALUES
         # order (the tables have no AUTOINCREMENT), so the ascending ids are the rows' ids.
         return sorted(session.execute(insert(table).returning(table.c.id), rows).scalars().all())
-    return list(session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all())
+    # Pages of 100 rows: psycopg re-parses every long statement client-side; shorter ones were faster.
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True).execution_options(insertmanyvalues_page_size=100)
+    return list(session.execute(stmt, rows).scalars().all())
 
 
 def _column_defaults(model: type) -> dict[str, object]:

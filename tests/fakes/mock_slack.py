@@ -86,7 +86,11 @@ def _validate_message(params: dict[str, Any], blocks: list[dict[str, Any]]) -> s
     for b in blocks:
         if b.get("type") == "section":
             t = (b.get("text") or {}).get("text", "")
-            if len(t) > 3000 or len(t) == 0:
+            fields = b.get("fields") or []
+            # Like Slack: a section needs text or fields; at most 10 fields of 2,000 characters.
+            if len(t) > 3000 or (len(t) == 0 and not fields):
+                return "invalid_blocks"
+            if len(fields) > 10 or any(len((f or {}).get("text", "")) > 2000 for f in fields):
                 return "invalid_blocks"
         if b.get("type") == "actions" and len(b.get("elements") or []) > 25:
             return "invalid_blocks"

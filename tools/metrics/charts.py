@@ -127,7 +127,6 @@ class ChartInput(ToolInput):
 class ChartResult(ToolResult):
     kind: str = "charts"
     campaign: str
-    files: list[str]
 
 
 @tool(ToolTier.read, progress="Drawing charts…")
@@ -138,3 +137,7 @@ def chart_campaign(ctx: ToolContext, args: ChartInput) -> ChartResult:
     paths = render(ctx, args.campaign, args.chart, out_dir)
     return ChartResult(summary=f"{len(paths)} chart(s) for {args.campaign}: " + ", ".join(str(p) for p in paths),
                        campaign=args.campaign, files=[str(p) for p in paths])
+
+
+def chart_dir(ctx: ToolContext) -> Path:
+    return Path(ctx.settings.data_dir) / "charts"

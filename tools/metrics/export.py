@@ -78,4 +78,4 @@ def export_metrics(ctx: ToolContext, args: ExportInput) -> ExportResult:
     out = Path(ctx.settings.data_dir) / "exports" / f"{_slug(args.campaign)}-{args.group_by}.{args.format}"
     export(ctx, args.campaign, args.format, out, args.group_by)
     return ExportResult(summary=f"Exported {args.campaign} by {args.group_by} to {out}", campaign=args.campaign, file=str(out),
-                        format=args.format)
+                        format=args.format, files=[str(out)])

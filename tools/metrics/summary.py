@@ -84,6 +84,8 @@ class SummarizeCampaignInput(ToolInput):
     end: date | None = Field(None, description="Last day of the period (YYYY-MM-DD)")
     group_by: GroupBy = Field("none", description="Break down by creator, tier, platform, kind (KOL vs influencer), niche, country, day or week")
     limit: int = Field(50, ge=1, le=100_000, description="Most groups to list (largest revenue first); the totals always cover all")
+    chart: Literal["none", "roas_by_creator", "cumulative", "spend_vs_budget"] = Field(
+        "none", description="Also draw this chart as a PNG (attached in Slack, saved to a file in the terminal)")
 
 
 def _converter(ctx: ToolContext) -> Converter:
@@ -191,7 +193,15 @@ def summarize_campaign(ctx: ToolContext, args: SummarizeCampaignInput) -> Campai
     CPM, CPC, CPE, CPA, ROAS, ROI and EMV (method named), budget pacing, and change against the
     previous period of the same length. Every ratio says its basis; impossible ratios say n/a and why."""
     ctx.memory.last_campaign = args.campaign
-    return summarize(ctx, args)
+    result = summarize(ctx, args)
+    if args.chart != "none":
+        from tools.metrics.charts import chart_dir, render
+
+        try:
+            result.files = [str(p) for p in render(ctx, result.campaign, args.chart, chart_dir(ctx))]
+        except ToolError as exc:  # no data to chart yet: the numbers still stand
+            result.notes.append(f"no chart: {exc}")
+    return result
 
 
 class TopPerformersInput(ToolInput):
