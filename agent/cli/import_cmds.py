@@ -132,9 +132,14 @@ def _run_import(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from integrations.sources import csv_import
+    from integrations.sources.redemptions_import import import_redemptions
+
+    def redemptions(sessions, *, workspace_id, path, mapping=None, platform=None, on_progress=None):  # noqa: ANN001, ANN202
+        return import_redemptions(sessions, workspace_id=workspace_id, path=path, on_progress=on_progress,
+                                  default_currency=ctx.obj.settings.default_currency)
 
     run = {"creators": csv_import.import_creators, "posts": csv_import.import_posts,
-           "metrics": csv_import.import_metrics}[kind]
+           "metrics": csv_import.import_metrics, "redemptions": redemptions}[kind]
     workspace_id = _workspace(ctx, workspace)
     sessions = ctx.obj.runtime.sessions
     console = Console(stderr=True)
@@ -194,6 +199,42 @@ def import_metrics_cmd(
     """Import metrics.csv snapshots (required: campaign, platform, handle, date), one per
     campaign, account, deliverable URL and date; campaigns are matched by name."""
     _run_import(ctx, "metrics", file, workspace, as_json, mapping, platform, no_index)
+
+
+@import_app.command("redemptions")
+def import_redemptions_cmd(
+    ctx: typer.Context, file: FileArg, workspace: WorkspaceOption = None, as_json: JsonOption = False,
+    no_index: NoIndexOption = False,
+) -> None:
+    """Import discount-code redemptions (code, orders, revenue, currency, date), one row per code
+    and day; used for attribution (a code beats a link)."""
+    _run_import(ctx, "redemptions", file, workspace, as_json, None, None, no_index)
+
+
+@export_app.command("metrics")
+def export_metrics_cmd(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="Output file (.csv or .xlsx)"),
+    campaign: str = typer.Option(..., "--campaign", "-c", help="Campaign name"),
+    fmt: str = typer.Option(None, "--format", "-f", help="csv or xlsx (default: from the file name)"),
+    group_by: str = typer.Option("creator", "--by", help="creator, tier, platform, kind, niche, country, day or week"),
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Export a campaign's metrics summary (one row per creator by default, plus a TOTAL row)."""
+    from memory.errors import UserError
+    from tools.base import ToolError
+    from tools.metrics.export import export
+
+    chosen = (fmt or file.suffix.lstrip(".") or "csv").lower()
+    if chosen not in ("csv", "xlsx"):
+        raise UserError(f"unknown format {chosen!r}: use csv or xlsx")
+    rt = ctx.obj.runtime
+    tctx = rt.tool_context(user_id="local", workspace_id=_workspace(ctx, workspace))
+    try:
+        out = export(tctx, campaign, chosen, file, group_by)  # type: ignore[arg-type]
+    except ToolError as exc:
+        raise UserError(str(exc)) from None
+    typer.echo(f"Exported {campaign} by {group_by} to {out}")
 
 
 @export_app.command("creators")

@@ -66,7 +66,7 @@ from memory.repo.metrics import refresh_latest
 from memory.repo.workspaces import ensure_workspace
 
 BATCH_SIZE = 1000
-ImportKind = Literal["creators", "posts", "metrics"]
+ImportKind = Literal["creators", "posts", "metrics", "redemptions"]
 ProgressCallback = Callable[[int, int], None]
 """Called as ``on_progress(rows_done, rows_total)`` after each batch."""
 MappingSpec = str | Sequence[str] | Mapping[str, str | Sequence[str]] | None
