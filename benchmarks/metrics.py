@@ -47,7 +47,7 @@ def build(engine, creators: int, days: int, seed: int = 7) -> None:  # noqa: ANN
     with engine.begin() as c:
         c.execute(insert(Workspace).values(id=WS, name=WS, timezone="UTC", created_at=now))
         c.execute(insert(Campaign).values(id=1, workspace_id=WS, name="Bench", brand="B", goal="conversions", status="finished",
-                                          budget_cents=10**10, currency="USD", start_date=START, end_date=START + timedelta(days=days - 1),
+                                          budget_cents=10**11, currency="USD", start_date=START, end_date=START + timedelta(days=days - 1),
                                           language="en", tone="friendly", target_niches="", target_tiers="", settings={},
                                           created_at=now, updated_at=now))
         c.execute(insert(Creator), [dict(id=i + 1, workspace_id=WS, name=f"c{i}", kind=kinds[i], country=countries[i], niches="skincare",
