@@ -208,3 +208,22 @@ def test_exports_csv_and_xlsx(sessions, ws, tmp_path) -> None:
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Glow Q3", "notes"]
     assert [c.value for c in wb["Glow Q3"][1]][:3] == ["key", "creators", "deliverables"]
+
+
+def test_latest_flag_matches_newest_snapshot_in_demo(tmp_path) -> None:
+    """Every seeded deliverable has exactly one is_latest snapshot, its newest."""
+    from sqlalchemy import text
+
+    from agent.runtime import Runtime
+    from memory.seed.demo import seed_demo
+
+    rt = Runtime(Settings(_env_file=None, data_dir=tmp_path))
+    rt.ensure_workspace("local")
+    seed_demo(rt.sessions, workspace_id="local")
+    with rt.engine.connect() as c:
+        bad = c.execute(text(
+            "SELECT COUNT(*) FROM (SELECT account_id, deliverable_url, SUM(is_latest) AS n, MAX(date) AS newest,"
+            " MAX(CASE WHEN is_latest THEN date END) AS flagged FROM metric_snapshot GROUP BY campaign_id, account_id,"
+            " deliverable_url) t WHERE n != 1 OR newest != flagged")).scalar()
+        total = c.execute(text("SELECT COUNT(*) FROM metric_snapshot")).scalar()
+    assert total > 0 and bad == 0

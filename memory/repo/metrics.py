@@ -53,9 +53,18 @@ def _as_of(campaign_id: int, on_or_before: date):  # noqa: ANN202
     return select(ranked.c.sid).where(ranked.c.rn == 1)
 
 
-def deliverable_rows(session: Session, *, workspace_id: str, campaign_id: int, as_of: date | None = None) -> list[dict[str, Any]]:
+DELIVERABLE_COLUMNS = ("account_id", "deliverable_url", "date", "currency", "collaboration_id", *VOLUME_FIELDS,
+                       "handle", "platform", "followers", "creator_id", "kind", "country", "niches", "name")
+COST_COLUMNS = ("id", "creator_id", "account_id", "stage", "agreed_fee_cents", "product_cost_cents", "shipping_cost_cents",
+                "currency", "handle", "platform", "followers", "kind", "country", "niches")
+
+
+def deliverable_rows(session: Session, *, workspace_id: str, campaign_id: int, as_of: date | None = None,
+                     as_tuples: bool = False) -> list[Any]:
     """One row per deliverable: its cumulative volumes (newest snapshot, or newest on/before
-    ``as_of``) with the account, creator and collaboration attributes summaries group by."""
+    ``as_of``) with the account, creator and collaboration attributes summaries group by.
+    Dicts by default; ``as_tuples`` gives plain rows in DELIVERABLE_COLUMNS order (the summary
+    hot path: no per-row dict for 10,000 deliverables)."""
     cols = [getattr(MetricSnapshot, f) for f in VOLUME_FIELDS]
     q = (
         select(
@@ -72,7 +81,8 @@ def deliverable_rows(session: Session, *, workspace_id: str, campaign_id: int, a
         q = q.where(MetricSnapshot.is_latest.is_(True))
     else:
         q = q.where(MetricSnapshot.id.in_(_as_of(campaign_id, as_of)))
-    return [r._asdict() for r in session.connection().execute(q)]
+    result = session.connection().execute(q)
+    return result.all() if as_tuples else [r._asdict() for r in result]
 
 
 def daily_rows(session: Session, *, workspace_id: str, campaign_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
@@ -90,7 +100,7 @@ def daily_rows(session: Session, *, workspace_id: str, campaign_id: int, start: 
     return rows
 
 
-def collaboration_costs(session: Session, *, workspace_id: str, campaign_id: int) -> list[dict[str, Any]]:
+def collaboration_costs(session: Session, *, workspace_id: str, campaign_id: int, as_tuples: bool = False) -> list[Any]:
     """Per collaboration: agreed fee, product and shipping cost (cents, currency), its account
     and creator attributes (so costs group the same way as volumes), and its discount codes'
     redemptions (orders, revenue) for code-beats-link attribution."""
@@ -103,7 +113,8 @@ def collaboration_costs(session: Session, *, workspace_id: str, campaign_id: int
         .join(Account, Account.id == Collaboration.account_id, isouter=True)
         .where(Collaboration.workspace_id == workspace_id, Collaboration.campaign_id == campaign_id)
     )
-    return [r._asdict() for r in session.connection().execute(q)]
+    result = session.connection().execute(q)
+    return result.all() if as_tuples else [r._asdict() for r in result]
 
 
 def code_redemptions(session: Session, *, workspace_id: str, campaign_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
@@ -125,9 +136,11 @@ def code_redemptions(session: Session, *, workspace_id: str, campaign_id: int, s
 
 
 def snapshot_dates(session: Session, *, campaign_id: int) -> tuple[date | None, date | None]:
-    row = session.execute(select(func.min(MetricSnapshot.date), func.max(MetricSnapshot.date))
-                          .where(MetricSnapshot.campaign_id == campaign_id)).one()
-    return row[0], row[1]
+    """Oldest and newest snapshot date. Two single-aggregate queries: SQLite answers each from
+    the (campaign_id, date) index in one step, but scans for MIN and MAX in one statement."""
+    lo = session.execute(select(func.min(MetricSnapshot.date)).where(MetricSnapshot.campaign_id == campaign_id)).scalar()
+    hi = session.execute(select(func.max(MetricSnapshot.date)).where(MetricSnapshot.campaign_id == campaign_id)).scalar()
+    return lo, hi
 
 
 __all__ = ["VOLUME_FIELDS", "code_redemptions", "collaboration_costs", "daily_rows", "deliverable_rows", "refresh_latest", "snapshot_dates"]

@@ -1204,9 +1204,16 @@ def _write(conn: Connection, data: DemoData, ws: str, now: datetime) -> dict[str
         "workspace_id": ws, "campaign_id": camp_id[id(col.campaign)], "creator_id": cid[id(col.creator)],
         "collaboration_id": kid[id(col)], "created_by": _ACTOR, "updated_at": m["sent_at"], **m,
     } for col in collabs for m in col.messages])
+    # Snapshots are cumulative; summaries read the newest one per deliverable (is_latest).
+    newest: dict[tuple[int, str], date] = {}
+    for col in collabs:
+        for snap in col.snapshots:
+            k = (id(col), snap["deliverable_url"])
+            newest[k] = max(newest.get(k, snap["date"]), snap["date"])
     counts["metric_snapshots"] = _insert(conn, MetricSnapshot, [{
         "workspace_id": ws, "campaign_id": camp_id[id(col.campaign)], "account_id": aid[id(col.account)],
-        "collaboration_id": kid[id(col)], "currency": "USD", "created_at": _day(s["date"], 23), **s,
+        "collaboration_id": kid[id(col)], "currency": "USD", "created_at": _day(s["date"], 23),
+        "is_latest": s["date"] == newest[(id(col), s["deliverable_url"])], **s,
     } for col in collabs for s in col.snapshots])
     redemptions: dict[tuple[str, date], dict[str, Any]] = {}
     for col in collabs:

@@ -155,7 +155,18 @@ def aggregate(
         return _aggregate_daily(session, workspace_id=workspace_id, campaign=campaign, group_by=group_by, start=start,
                                 end=as_of, convert=convert, notes=notes)
     keys_for(group_by, {}, cutoffs)  # validates group_by before any work
-    rows = repo.deliverable_rows(session, workspace_id=workspace_id, campaign_id=campaign.id, as_of=as_of)
+    read_as_of = as_of
+    if as_of is not None:
+        _, newest = repo.snapshot_dates(session, campaign_id=campaign.id)
+        if newest is None or newest <= as_of:
+            # Nothing newer than the cut-off: the flagged latest rows are the answer, without
+            # ranking every snapshot of the campaign.
+            read_as_of = None
+    if start is None and group_by != "niche":
+        return _aggregate_fast(session, workspace_id=workspace_id, campaign=campaign, group_by=group_by, as_of=as_of,
+                               read_as_of=read_as_of, end=end, window_days=window_days, convert=convert, cutoffs=cutoffs,
+                               notes=notes)
+    rows = repo.deliverable_rows(session, workspace_id=workspace_id, campaign_id=campaign.id, as_of=read_as_of)
     if start is not None:
         before = {(r["account_id"], r["deliverable_url"]): r
                   for r in repo.deliverable_rows(session, workspace_id=workspace_id, campaign_id=campaign.id,
@@ -221,6 +232,104 @@ def aggregate(
     else:
         col = sums.sum(axis=0) if len(keys) else np.zeros(len(FIELDS), dtype=np.int64)
         total = Totals(**{f: int(col[j]) for j, f in enumerate(FIELDS)}, creators=set().union(*creators) if creators else set())
+    return Aggregate(keys, sums, creators, total, notes, as_of)
+
+
+def _aggregate_fast(session, *, workspace_id: str, campaign: Any, group_by: str, as_of: date | None,  # noqa: ANN001, C901
+                    read_as_of: date | None, end: date | None, window_days: int, convert: Converter,
+                    cutoffs: dict[str, int], notes: list[str]) -> Aggregate:
+    """The same rules as the generic path, on plain row tuples with fixed column positions:
+    the whole-campaign summary of 10,000 creators is the hot path (one key per row)."""
+    target = campaign.currency
+    D = {c: i for i, c in enumerate(repo.DELIVERABLE_COLUMNS)}
+    C = {c: i for i, c in enumerate(repo.COST_COLUMNS)}
+    rows = repo.deliverable_rows(session, workspace_id=workspace_id, campaign_id=campaign.id, as_of=read_as_of, as_tuples=True)
+    costs = repo.collaboration_costs(session, workspace_id=workspace_id, campaign_id=campaign.id, as_tuples=True)
+    redemptions = repo.code_redemptions(session, workspace_id=workspace_id, campaign_id=campaign.id, start=None, end=as_of)
+    coded = {r["collaboration_id"] for r in redemptions}
+    collab_of_account = {c[C["account_id"]]: c[C["id"]] for c in costs if c[C["account_id"]]}
+    cost_by_id = {c[C["id"]]: c for c in costs}
+    tiers = sorted((v, k) for k, v in cutoffs.items())
+
+    def key(account_like: Any, idx: dict[str, int]) -> str:
+        if group_by == "none":
+            return "total"
+        if group_by == "creator":
+            h = account_like[idx["handle"]]
+            return f"@{h}" if h else f"creator #{account_like[idx['creator_id']]}"
+        if group_by == "tier":
+            f = account_like[idx["followers"]] or 0
+            name = "emerging"
+            for cut, t in tiers:
+                if f >= cut:
+                    name = t
+            return name
+        if group_by == "kind":
+            return account_like[idx["kind"]] or "influencer"
+        return account_like[idx[group_by]] or "unknown"  # platform, country
+
+    index: dict[str, int] = {}
+    gidx: list[int] = []
+    vecs: list[tuple[int, ...]] = []
+    creator_of: list[int] = []
+    unconverted: dict[str, int] = defaultdict(int)
+    iv = [D[f] for f in ("impressions", "reach", "views", "likes", "comments", "shares", "saves", "clicks")]
+    i_conv, i_rev, i_cur, i_fol = D["conversions"], D["revenue_cents"], D["currency"], D["followers"]
+    i_cid, i_acc, i_creator = D["collaboration_id"], D["account_id"], D["creator_id"]
+    for r in rows:
+        cid = r[i_cid] or collab_of_account.get(r[i_acc])
+        conv = rev = 0
+        if cid not in coded:  # code beats link
+            conv = r[i_conv] or 0
+            if r[i_rev]:
+                got = r[i_rev] if r[i_cur] == target else convert(r[i_rev], r[i_cur], target)
+                if got is None:
+                    unconverted[r[i_cur]] += r[i_rev]
+                else:
+                    rev = got
+        k = key(r, D)
+        gidx.append(index.setdefault(k, len(index)))
+        vecs.append((*(r[j] or 0 for j in iv), conv, rev, 0, 0, 0, 0, r[i_fol] or 0, 1))
+        creator_of.append(r[i_creator])
+    for red in redemptions:
+        c = cost_by_id.get(red["collaboration_id"])
+        if c is None:
+            continue
+        got = convert(red["revenue_cents"] or 0, red["currency"], target)
+        if got is None:
+            unconverted[red["currency"]] += red["revenue_cents"]
+        gidx.append(index.setdefault(key(c, C), len(index)))
+        vecs.append((0, 0, 0, 0, 0, 0, 0, 0, red["orders"] or 0, got or 0, 0, 0, 0, 0, 0, 0))
+        creator_of.append(-1)
+    for c in costs:
+        fee = c[C["agreed_fee_cents"]] if (c[C["agreed_fee_cents"]] and c[C["stage"]] in COMMITTED_STAGES) else 0
+        product, shipping = c[C["product_cost_cents"]] or 0, c[C["shipping_cost_cents"]] or 0
+        if not (fee or product or shipping):
+            continue
+        cur = c[C["currency"]]
+        parts = [fee, product, shipping] if cur == target else [convert(v, cur, target) if v else 0 for v in (fee, product, shipping)]
+        if any(v is None for v in parts):
+            unconverted[cur] += fee + product + shipping
+            continue
+        gidx.append(index.setdefault(key(c, C), len(index)))
+        vecs.append((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum(parts), parts[0], parts[1], parts[2], 0, 0))  # type: ignore[arg-type]
+        creator_of.append(-1)
+    keys = list(index)
+    sums = np.zeros((len(keys), len(FIELDS)), dtype=np.int64)
+    creators: list[set[int]] = [set() for _ in keys]
+    if vecs:
+        np.add.at(sums, np.asarray(gidx, dtype=np.int64), np.asarray(vecs, dtype=np.int64))
+        for g, cr in zip(gidx, creator_of, strict=True):
+            if cr >= 0:
+                creators[g].add(cr)
+    for cur, cents in unconverted.items():
+        notes.append(f"{cents / 100:,.2f} {cur} left out: no exchange rate to {target} (set KOLPILOT_FX_RATES)")
+    if coded:
+        notes.append(f"attribution: discount-code redemptions used for {len(coded)} collaboration(s) (code beats link)")
+    if as_of is not None and end is None:
+        notes.append(f"link conversions counted up to {as_of} ({window_days}-day last-click window after the campaign end)")
+    col = sums.sum(axis=0) if len(keys) else np.zeros(len(FIELDS), dtype=np.int64)
+    total = Totals(**{f: int(col[j]) for j, f in enumerate(FIELDS)}, creators=set().union(*creators) if creators else set())
     return Aggregate(keys, sums, creators, total, notes, as_of)
 
 

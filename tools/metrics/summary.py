@@ -151,8 +151,12 @@ def summarize(ctx: ToolContext, args: SummarizeCampaignInput) -> CampaignSummary
     order = list(range(len(agg.keys)))
     if not per_period and agg.keys:
         # Largest revenue first, then impressions, then name — on the matrix, before building any rows.
+        import numpy as np
+
         rev, imp = agg.sums[:, IDX["revenue_cents"]], agg.sums[:, IDX["impressions"]]
-        order = sorted(order, key=lambda i: (-int(rev[i]), -int(imp[i]), agg.keys[i]))
+        names = np.array(agg.keys, dtype=object)
+        # np.lexsort: last key is primary — revenue desc, then impressions desc, then name.
+        order = np.lexsort((np.argsort(np.argsort(names, kind="stable")), -imp, -rev)).tolist()
     groups = [_row(agg.keys[i], agg.totals(i), camp.currency, ctx, per_period=per_period) for i in order[: args.limit]]
     notes = list(dict.fromkeys(agg.notes + [f"{c}: no exchange rate" for c in sorted(conv.missing)]))
     narrative = _narrative(camp, totals, groups, args, _pacing(camp, grand.cost_cents, today))
