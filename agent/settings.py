@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", description="Chat model name")
     llm_timeout_s: float = Field(60.0, gt=0, description="Per-request timeout in seconds")
     llm_max_retries: int = Field(3, ge=0, le=10, description="Retries on 429/5xx/connection errors")
-    llm_max_turn_tokens: int = Field(60_000, gt=0, description="Token budget for one agent turn")
+    llm_max_turn_tokens: int = Field(200_000, gt=0, description="Token budget for one agent turn (the first call alone is ~15K tokens with every tool)")
     llm_recursion_limit: int = Field(24, gt=2, description="Max agent steps in one turn")
 
     # --- slack --------------------------------------------------------------------------------

@@ -163,12 +163,10 @@ def _real_plan(runtime: Any) -> dict[str, Any] | None:
     if "search_creators" not in specs or "get_creator" not in specs:
         return None
     try:
-        try:
-            seed_demo(runtime)  # type: ignore[call-arg]
-        except TypeError:
-            seed_demo(runtime.settings)  # type: ignore[call-arg]
+        runtime.ensure_workspace(runtime.settings.workspace)
+        seed_demo(runtime.sessions, workspace_id=runtime.settings.workspace)
         ctx = runtime.tool_context(user_id="bench")
-        search_args = _fill(specs["search_creators"], {"niche": "skincare", "niches": ["skincare"], "query": "skincare creators"})
+        search_args = {"niches_any": ["skincare"], "countries": ["FR"], "limit": 10}
         outcome = run_tool(ctx, "search_creators", search_args)
         handles = _handles(outcome.result.model_dump(mode="json")) if outcome.ok and outcome.result else []
         get_fields = specs["get_creator"].input_model.model_fields
