@@ -341,3 +341,65 @@ def test_scenario(sid: str, scenario: dict[str, Any], templates: Callable[[str],
         if "planner" in locals():
             planner.close()
         close_runtime(runtime)
+
+
+def _script_steps(items: list[dict[str, Any]]) -> list[Any]:
+    """YAML steps → ScriptedLLM steps: {tool_call: {name, args}}, {tool_calls: [...]}, {final: text}."""
+    from tests.fakes import scripted_llm as S
+
+    steps = []
+    for item in items:
+        if "tool_call" in item:
+            steps.append(S.tool_call(item["tool_call"]["name"], item["tool_call"].get("args") or {}))
+        elif "tool_calls" in item:
+            steps.append(S.tool_calls(*[(c["name"], c.get("args") or {}) for c in item["tool_calls"]]))
+        elif "final" in item:
+            steps.append(S.final(str(item["final"])))
+        else:
+            raise AssertionError(f"unknown script step {item}")
+    return steps
+
+
+@pytest.mark.parametrize(("sid", "scenario"), SCENARIOS, ids=[s for s, _ in SCENARIOS])
+def test_scenario_llm(sid: str, scenario: dict[str, Any], templates: Callable[[str], Path], embedder: Any, tmp_path: Path) -> None:
+    """The same scenario through the real LLM agent (langchain + the openai client) driven by a
+    scripted OpenAI-compatible server; every scripted step must be used."""
+    from agent.llm_agent import LLMAgent
+    from agent.runtime import Runtime
+    from tests.fakes.scripted_llm import ScriptedLLM
+
+    if "llm" not in scenario.get("brains", ["offline"]):
+        pytest.skip("scenario is not for the LLM agent")
+    steps = []
+    for t in scenario["turns"]:
+        steps += _script_steps(t.get("script") or [])
+    steps += _script_steps(scenario.get("script") or [])
+    data = tmp_path / "data"
+    shutil.copytree(templates(scenario.get("seed", "demo")), data)
+    base = make_runtime(data, embedder)
+    with ScriptedLLM(steps) as llm:
+        from pydantic import SecretStr
+
+        settings = base.settings.model_copy(update={"llm_base_url": llm.base_url, "llm_api_key": SecretStr("test-key"),
+                                                    "llm_max_retries": 0})
+        runtime = Runtime(settings, vectors=base.vectors)
+        agent = LLMAgent(runtime)
+        try:
+            if scenario.get("extra"):
+                add_extra_rows(runtime, scenario["extra"])
+            before = table_counts(runtime.engine)
+            turns = []
+            for n, t in enumerate(scenario["turns"], 1):
+                turn = agent.run_turn(f"eval-llm:{sid}", "local", str(t["user"]), workspace_id=WORKSPACE)
+                turns.append(turn)
+                check_turn(sid, n, turn, {**(t.get("expect") or {}), **(t.get("llm") or {})})
+            judge_end_state(sid, before, table_counts(runtime.engine), scenario, turns)
+            llm.assert_all_steps_used()
+            # Creators' text reached the model only inside data blocks.
+            for req in llm.requests:
+                for m in req.messages:
+                    if m.get("role") == "tool":
+                        assert "<untrusted_data" in str(m.get("content")), f"{sid}: a tool result was not delimited as data"
+        finally:
+            agent.close()
+            close_runtime(runtime)
