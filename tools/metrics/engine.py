@@ -13,8 +13,10 @@ KOLPILOT_FX_RATES (units of the default currency per unit), or left out with a n
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -85,18 +87,27 @@ class Aggregate:
 
     keys: list[str]
     sums: np.ndarray
-    creators: list[set[int]]
+    creators: list[set[int]] | None
     total: Totals
     notes: list[str]
     as_of: date | None
+    # (group, creator) pairs, used instead of ``creators`` on the fast path: building 10,000
+    # small sets costs more than the whole aggregation.
+    pairs: np.ndarray | None = None
 
     @property
     def groups(self) -> dict[str, Totals]:
         return {k: self.totals(i) for i, k in enumerate(self.keys)}
 
+    def creators_of(self, i: int) -> set[int]:
+        if self.creators is not None:
+            return set(self.creators[i])
+        assert self.pairs is not None
+        return set(self.pairs[1][self.pairs[0] == i].tolist())
+
     def totals(self, i: int) -> Totals:
         row = self.sums[i]
-        return Totals(**{f: int(row[j]) for j, f in enumerate(FIELDS)}, creators=set(self.creators[i]))
+        return Totals(**{f: int(row[j]) for j, f in enumerate(FIELDS)}, creators=self.creators_of(i))
 
 
 class _Groups:
@@ -163,9 +174,10 @@ def aggregate(
             # ranking every snapshot of the campaign.
             read_as_of = None
     if start is None and group_by != "niche":
-        return _aggregate_fast(session, workspace_id=workspace_id, campaign=campaign, group_by=group_by, as_of=as_of,
-                               read_as_of=read_as_of, end=end, window_days=window_days, convert=convert, cutoffs=cutoffs,
-                               notes=notes)
+        with _gc_paused():
+            return _aggregate_fast(session, workspace_id=workspace_id, campaign=campaign, group_by=group_by, as_of=as_of,
+                                   read_as_of=read_as_of, end=end, window_days=window_days, convert=convert,
+                                   cutoffs=cutoffs, notes=notes)
     rows = repo.deliverable_rows(session, workspace_id=workspace_id, campaign_id=campaign.id, as_of=read_as_of)
     if start is not None:
         before = {(r["account_id"], r["deliverable_url"]): r
@@ -233,6 +245,20 @@ def aggregate(
         col = sums.sum(axis=0) if len(keys) else np.zeros(len(FIELDS), dtype=np.int64)
         total = Totals(**{f: int(col[j]) for j, f in enumerate(FIELDS)}, creators=set().union(*creators) if creators else set())
     return Aggregate(keys, sums, creators, total, notes, as_of)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of row tuples are fetched and
+    folded: they hold no reference cycles, and the collector's generation scans triggered by
+    those allocations cost more (~80 ms per 10,000-creator summary) than the work itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _aggregate_fast(session, *, workspace_id: str, campaign: Any, group_by: str, as_of: date | None,  # noqa: ANN001, C901
@@ -316,12 +342,11 @@ def _aggregate_fast(session, *, workspace_id: str, campaign: Any, group_by: str,
         creator_of.append(-1)
     keys = list(index)
     sums = np.zeros((len(keys), len(FIELDS)), dtype=np.int64)
-    creators: list[set[int]] = [set() for _ in keys]
+    g_arr, c_arr = np.asarray(gidx, dtype=np.int64), np.asarray(creator_of, dtype=np.int64)
     if vecs:
-        np.add.at(sums, np.asarray(gidx, dtype=np.int64), np.asarray(vecs, dtype=np.int64))
-        for g, cr in zip(gidx, creator_of, strict=True):
-            if cr >= 0:
-                creators[g].add(cr)
+        np.add.at(sums, g_arr, np.asarray(vecs, dtype=np.int64))
+    keep = c_arr >= 0
+    pairs = np.unique(np.stack([g_arr[keep], c_arr[keep]]), axis=1) if keep.any() else np.zeros((2, 0), dtype=np.int64)
     for cur, cents in unconverted.items():
         notes.append(f"{cents / 100:,.2f} {cur} left out: no exchange rate to {target} (set KOLPILOT_FX_RATES)")
     if coded:
@@ -329,8 +354,8 @@ def _aggregate_fast(session, *, workspace_id: str, campaign: Any, group_by: str,
     if as_of is not None and end is None:
         notes.append(f"link conversions counted up to {as_of} ({window_days}-day last-click window after the campaign end)")
     col = sums.sum(axis=0) if len(keys) else np.zeros(len(FIELDS), dtype=np.int64)
-    total = Totals(**{f: int(col[j]) for j, f in enumerate(FIELDS)}, creators=set().union(*creators) if creators else set())
-    return Aggregate(keys, sums, creators, total, notes, as_of)
+    total = Totals(**{f: int(col[j]) for j, f in enumerate(FIELDS)}, creators=set(np.unique(pairs[1]).tolist()))
+    return Aggregate(keys, sums, None, total, notes, as_of, pairs=pairs)
 
 
 def _aggregate_daily(session, *, workspace_id: str, campaign: Any, group_by: str, start: date | None, end: date | None,  # noqa: ANN001
