@@ -77,6 +77,8 @@ def test_search_renders_a_creator_list_with_buttons(harness: SlackHarness) -> No
     shown = _answer(harness, ts)
     assert "glow.with.mia" in shown
     assert "kol_draft_outreach" in shown and "kol_similar_creators" in shown
+    # The list is shown once, as blocks with buttons — not also as the planner's numbered text.
+    assert "1. @" not in shown
     assert harness.mock.violations == []
 
 

@@ -422,6 +422,13 @@ def render_turn(turn: Any) -> RenderedTurn:
     """Render a ``Turn``: reply text, results (creator lists, profiles, summaries), error,
     and pending actions with their buttons."""
     reply = str(getattr(turn, "reply", "") or "")
+    results = list(getattr(turn, "results", None) or [])
+    if any((r.get("kind") if isinstance(r, Mapping) else getattr(r, "kind", None)) == "creator_list" for r in results):
+        # The creator blocks below show the list (with buttons); drop the reply's text copy of it.
+        from agent.planner.reply import split_listing
+
+        before, after = split_listing(reply)
+        reply = "\n".join(part for part in (before, after) if part.strip())
     body: list[Group] = text_groups(reply) if reply.strip() else []
     for result in getattr(turn, "results", None) or []:
         data = result if isinstance(result, Mapping) else result.model_dump(mode="json")
