@@ -297,7 +297,6 @@ class LLMAgent:
         self._graph: Any = None
         self._checkpointer: Any = None
         self._lock = threading.Lock()
-        self._workspaces: set[str] = set()
 
     @property
     def brain(self) -> str:
@@ -356,9 +355,7 @@ class LLMAgent:
         self.close()
 
     def _ensure_workspace(self, workspace_id: str) -> None:
-        if workspace_id not in self._workspaces:
-            self.runtime.ensure_workspace(workspace_id)
-            self._workspaces.add(workspace_id)
+        self.runtime.ensure_workspace(workspace_id)
 
     # the turn
     def run_turn(

@@ -26,6 +26,7 @@ class Runtime:
 
     def __init__(self, settings: Settings, *, engine: Engine | None = None, vectors: VectorIndex | None = None) -> None:
         self.settings = settings
+        self._ready_workspaces: set[str] = set()
         if engine is not None:
             self.__dict__["engine"] = engine
         if vectors is not None:
@@ -54,11 +55,15 @@ class Runtime:
         return VectorIndex.from_settings(self.settings)
 
     def ensure_workspace(self, workspace_id: str) -> None:
+        """Create the workspace row on first use (once per process; safe when processes race)."""
+        if workspace_id in self._ready_workspaces:
+            return
         from memory.db import session_scope
         from memory.repo.workspaces import ensure_workspace
 
         with session_scope(self.sessions) as s:
             ensure_workspace(s, workspace_id=workspace_id)
+        self._ready_workspaces.add(workspace_id)
 
     def tool_context(
         self,

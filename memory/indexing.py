@@ -531,7 +531,6 @@ def _render_collaboration(rec: CollabRecord) -> VectorItem:
 
 
 # Older name, kept for callers that imported it before it was public.
-_load_collaborations = load_collaboration_records
 
 
 def collaboration_document(session: Session, *, collaboration: Collaboration) -> VectorItem:

@@ -9,7 +9,7 @@ import pytest
 
 from memory.db import session_factory, session_scope
 from tests.fakes.mock_slack import TEAM_ID
-from tests.slack_helpers import CHANNEL, SlackHarness, mention, new_ts
+from tests.slack_helpers import SlackHarness, mention, new_ts
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -67,4 +67,3 @@ def test_summary_as_fields_with_chart_uploaded(harness: SlackHarness) -> None:
     assert any(c.params.get("thread_ts") == ts or ts in str(c.params) for c in completes)
     assert any(".png" in str(c.params) for c in completes)
     assert harness.mock.violations == []
-    assert CHANNEL

@@ -89,5 +89,5 @@ def test_injected_bio_from_the_database_is_inert(harness: SlackHarness) -> None:
     shown = _answer(harness, ts)
     assert "<!channel>" not in shown and "@here" not in shown
     blocks = json.dumps([c.blocks() for c in harness.mock.calls_to("chat.update")])
-    assert "&lt;!channel&gt;" in blocks or "evil.creator" in blocks
+    assert "&lt;!channel&gt;" in blocks  # shown, escaped — not dropped and not pinging
     assert not harness.mock.calls_to("chat.postEphemeral")

@@ -31,9 +31,6 @@ def register_executor(kind: str, fn: Executor) -> None:
     _EXECUTORS[kind] = fn
 
 
-def executor_kinds() -> list[str]:
-    return sorted(_EXECUTORS)
-
 
 @dataclass
 class Decision:

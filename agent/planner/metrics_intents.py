@@ -8,7 +8,7 @@ from typing import Any
 
 from agent.planner.intents import IntentContext, IntentReply, intent
 from agent.planner.reply import compose_generic
-from agent.planner.workflow import campaign_for, mentioned_campaign, run, target_handles, which_campaign
+from agent.planner.workflow import campaign_for, campaign_or_ask, mentioned_campaign, run, target_handles
 
 METRICS = "Metrics"
 
@@ -54,13 +54,6 @@ def group_in(text: str) -> str | None:
     return None
 
 
-def _campaign_or_ask(ctx: IntentContext, tool: str, args: dict[str, Any], doing: str) -> tuple[str | None, IntentReply | None]:
-    camp = campaign_for(ctx)
-    if camp is None:
-        return None, which_campaign(ctx, intent="resume_with_campaign", slots={"tool": tool, "args": args, "doing": doing})
-    return camp, None
-
-
 def _m_summary(c: IntentContext) -> float:
     if c.matches(r"\b(?:how (?:is|was|are|did)|how'?s)\b.*\b(?:campaign|doing|perform|going|results?)\b") or \
             c.matches(r"\b(?:summar(?:y|ise|ize)|results|report|performance|metrics|numbers|kpis?|stats)\b.*\b(?:campaign|for|of)\b") or \
@@ -77,10 +70,9 @@ def summarize(ctx: IntentContext) -> IntentReply:
     dates = re.findall(r"\b20\d{2}-\d{2}-\d{2}\b", ctx.text)
     if len(dates) >= 2:
         args["start"], args["end"] = dates[0], dates[1]
-    camp, ask = _campaign_or_ask(ctx, "summarize_campaign", args, "summarise the campaign")
+    ask = campaign_or_ask(ctx, "summarize_campaign", args, "summarise the campaign")
     if ask:
         return ask
-    args["campaign"] = camp
     args["chart"] = "roas_by_creator" if args["group_by"] == "creator" else "cumulative" if args["group_by"] in ("none", "day", "week") else "none"
     outcome = ctx.call("summarize_campaign", args)
     if not outcome.ok or outcome.result is None:
@@ -123,10 +115,9 @@ def top(ctx: IntentContext) -> IntentReply:
     lim = re.search(r"\btop\s+(\d+)\b", ctx.low)
     args: dict[str, Any] = {"metric": metric, "by": group_in(ctx.low) if group_in(ctx.low) not in (None, "day", "week") else "creator",
                             "limit": int(lim.group(1)) if lim else 5}
-    camp, ask = _campaign_or_ask(ctx, "top_performers", args, "rank the creators")
+    ask = campaign_or_ask(ctx, "top_performers", args, "rank the creators")
     if ask:
         return ask
-    args["campaign"] = camp
     outcome = ctx.call("top_performers", args)
     if not outcome.ok or outcome.result is None:
         return IntentReply(compose_generic(outcome, "rank the creators"), remember=False)
@@ -165,10 +156,9 @@ def compare(ctx: IntentContext) -> IntentReply:
         dim = "kind" if ctx.matches(r"\bkols?\b|\binfluencers?\b|\bexperts?\b") else "tier" if ctx.matches(r"\btiers?\b|\bnano|micro|macro|mega") \
             else "platform" if ctx.matches(r"\bplatforms?\b|instagram|tiktok|youtube") else "country" if ctx.matches(r"\bcountr") else "kind"
         args = {"dimension": dim, "metric": metric}
-        camp, ask = _campaign_or_ask(ctx, "compare_segments", args, "compare")
+        ask = campaign_or_ask(ctx, "compare_segments", args, "compare")
         if ask:
             return ask
-        args["campaign"] = camp
     outcome = ctx.call("compare_segments", args)
     if not outcome.ok or outcome.result is None:
         return IntentReply(compose_generic(outcome, "compare"), remember=False)
@@ -187,10 +177,9 @@ def compare(ctx: IntentContext) -> IntentReply:
 def export(ctx: IntentContext) -> IntentReply:
     fmt = "xlsx" if ctx.matches(r"\b(?:xlsx|excel|spreadsheet)\b") else "csv"
     args: dict[str, Any] = {"format": fmt, "group_by": group_in(ctx.low) or "creator"}
-    camp, ask = _campaign_or_ask(ctx, "export_metrics", args, "export")
+    ask = campaign_or_ask(ctx, "export_metrics", args, "export")
     if ask:
         return ask
-    args["campaign"] = camp
     return run(ctx, "export_metrics", args, "export", intent="export_metrics")
 
 
@@ -200,10 +189,9 @@ def chart(ctx: IntentContext) -> IntentReply:
     kind = "roas_by_creator" if ctx.matches(r"\broas\b") else "cumulative" if ctx.matches(r"\b(?:over time|cumulative|trend)\b") \
         else "spend_vs_budget" if ctx.matches(r"\b(?:budget|spend)\b") else "all"
     args: dict[str, Any] = {"chart": kind}
-    camp, ask = _campaign_or_ask(ctx, "chart_campaign", args, "draw the charts")
+    ask = campaign_or_ask(ctx, "chart_campaign", args, "draw the charts")
     if ask:
         return ask
-    args["campaign"] = camp
     return run(ctx, "chart_campaign", args, "draw the charts", intent="chart_campaign")
 
 

@@ -8,17 +8,9 @@ from typing import Any
 
 from agent.planner.intents import IntentContext, IntentReply, intent
 from agent.planner.reply import compose_generic
-from agent.planner.workflow import campaign_for, run, target_handles, which_campaign
+from agent.planner.workflow import campaign_for, campaign_or_ask, run, target_handles
 
 OUTREACH = "Outreach"
-
-
-def _campaign(ctx: IntentContext, tool: str, args: dict[str, Any], doing: str) -> IntentReply | None:
-    camp = campaign_for(ctx)
-    if camp is None:
-        return which_campaign(ctx, intent="resume_with_campaign", slots={"tool": tool, "args": args, "doing": doing})
-    args["campaign"] = camp
-    return None
 
 
 def _m_draft(c: IntentContext) -> float:
@@ -44,7 +36,7 @@ def draft(ctx: IntentContext) -> IntentReply:
             args["campaign_members"] = True
         else:
             args["use_last_results"] = True
-        ask = _campaign(ctx, "draft_outreach_bulk", args, "draft the emails")
+        ask = campaign_or_ask(ctx, "draft_outreach_bulk", args, "draft the emails")
         if ask:
             return ask
         outcome = ctx.call("draft_outreach_bulk", args)
@@ -58,7 +50,7 @@ def draft(ctx: IntentContext) -> IntentReply:
     args = {"handle": "@" + hs[0], "channel": channel,
             "tone": "formal" if ctx.matches(r"\bformal\b") else "casual" if ctx.matches(r"\bcasual\b") else None,
             "redraft": bool(ctx.matches(r"\b(?:redraft|rewrite|new draft|again)\b"))}
-    ask = _campaign(ctx, "draft_outreach", args, "draft the message")
+    ask = campaign_or_ask(ctx, "draft_outreach", args, "draft the message")
     if ask:
         return ask
     outcome = ctx.call("draft_outreach", args)
@@ -112,7 +104,7 @@ def edit(ctx: IntentContext) -> IntentReply:
         capability=OUTREACH, tools=["review_drafts"])
 def review(ctx: IntentContext) -> IntentReply:
     args: dict[str, Any] = {"status": "draft" if ctx.matches(r"\bdrafts?\b") else "all", "full_text": bool(ctx.matches(r"\bfull\b"))}
-    ask = _campaign(ctx, "review_drafts", args, "review the outreach")
+    ask = campaign_or_ask(ctx, "review_drafts", args, "review the outreach")
     if ask:
         return ask
     outcome = ctx.call("review_drafts", args)
@@ -141,7 +133,7 @@ def approve(ctx: IntentContext) -> IntentReply:
         args["handles"] = ["@" + ctx.memory.extra["last_draft_handle"]]
     else:
         args["all"] = True
-    ask = _campaign(ctx, "approve_outreach", args, "prepare the send")
+    ask = campaign_or_ask(ctx, "approve_outreach", args, "prepare the send")
     if ask:
         return ask
     return run(ctx, "approve_outreach", args, "prepare the send", intent="approve_outreach")

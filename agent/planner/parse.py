@@ -258,7 +258,7 @@ GOALS: dict[str, str] = {
     "young_audience": r"gen ?z|young(?:er)? (?:audiences?|people)|digital natives|youth",
 }
 
-_WORD_NUMBERS = {
+WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
 }
@@ -276,8 +276,8 @@ _NUM_K = r"\d+(?:[.,]\d+)?\s?(?:k|m|thousand|million)\b"
 def parse_number(s: str) -> float | None:
     """'50k' -> 50000, '1.5M' -> 1500000, '1,000,000' -> 1e6, '12' -> 12, 'ten' -> 10."""
     s = s.strip().lower().replace("\u00a0", " ")
-    if s in _WORD_NUMBERS:
-        return float(_WORD_NUMBERS[s])
+    if s in WORD_NUMBERS:
+        return float(WORD_NUMBERS[s])
     m = re.fullmatch(r"(\d+(?:[.,]\d+)*)\s?(k|m|mm|thousand|million|mio)?", s)
     if not m:
         return None
@@ -565,7 +565,7 @@ def _followerish(m: re.Match[str], low: str, fol: str) -> bool:
 
 
 def _extract_limit_sort(w: _Work, out: Parsed) -> None:
-    words = _alts(list(_WORD_NUMBERS))
+    words = _alts(list(WORD_NUMBERS))
     m = re.search(rf"\btop[- ](?P<n>\d{{1,3}}|{words})\b", w.low)
     if not m:
         m = re.search(

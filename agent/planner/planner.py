@@ -164,7 +164,6 @@ class OfflinePlanner:
         self.clock = clock
         self.registry = registry or load_intents()
         self.store = ConversationStore(runtime)
-        self._ready_workspaces: set[str] = set()
         self._niches: dict[str, tuple[float, list[str]]] = {}
 
     def run_turn(
@@ -178,9 +177,7 @@ class OfflinePlanner:
     ) -> Turn:
         """Handle one message: choose an intent, run its tool calls, compose the reply, persist memory."""
         ws = workspace_id or self.runtime.settings.workspace
-        if ws not in self._ready_workspaces:
-            self.runtime.ensure_workspace(ws)
-            self._ready_workspaces.add(ws)
+        self.runtime.ensure_workspace(ws)
         store_error: str | None = None
         try:
             memory, _ = self.store.load(conversation_id)

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.planner.parse import _WORD_NUMBERS, ORDINALS, parse_handles
+from agent.planner.parse import ORDINALS, WORD_NUMBERS, parse_handles
 from tools.base import ConversationMemory
 
 _ORD_ALT = "|".join(sorted(list(ORDINALS) + ["last"], key=len, reverse=True))
-_NUM_ALT = r"\d{1,2}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_NUM_ALT = r"\d{1,2}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _ITEM_NOUN = (
     r"(?:one|ones|creator|creators|result|results|influencer|influencers|kol|kols|person|people|account|accounts|profile|profiles"
     r"|entry|entries|item|items|name|names|guy|girl|woman|man|option|options|candidate|candidates|expert|experts|pick)"
@@ -101,7 +101,7 @@ def _num(s: str) -> int | None:
     s = s.lower()
     if s.isdigit():
         return int(s)
-    return _WORD_NUMBERS.get(s)
+    return WORD_NUMBERS.get(s)
 
 
 def resolve(text: str, memory: ConversationMemory) -> Resolution:

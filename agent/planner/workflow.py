@@ -49,6 +49,16 @@ def which_campaign(ctx: IntentContext, *, intent: str, slots: dict[str, Any]) ->
     return ctx.ask(f"Which campaign? ({listed})", intent=intent, slots=slots)
 
 
+def campaign_or_ask(ctx: IntentContext, tool: str, args: dict[str, Any], doing: str) -> IntentReply | None:
+    """Put the message's campaign into ``args``; without one, the question to ask (answering it
+    resumes this same tool call)."""
+    camp = campaign_for(ctx)
+    if camp is None:
+        return which_campaign(ctx, intent="resume_with_campaign", slots={"tool": tool, "args": args, "doing": doing})
+    args["campaign"] = camp
+    return None
+
+
 def target_handles(ctx: IntentContext, *, allow_focus: bool = True) -> list[str]:
     """Handles the message names or refers to ("@x", "her", "the second one", "those three")."""
     if ctx.handles:

@@ -70,7 +70,6 @@ class SlackServices:
     )
     _agent: Agent | None = field(default=None, init=False, repr=False)
     _agent_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _workspaces: set[str] = field(default_factory=set, init=False, repr=False)
 
     @property
     def agent(self) -> Agent:
@@ -83,14 +82,7 @@ class SlackServices:
         return self._agent
 
     def _ensure_workspace(self, workspace_id: str) -> None:
-        if workspace_id not in self._workspaces:
-            try:
-                self.runtime.ensure_workspace(workspace_id)
-            except Exception:  # noqa: BLE001
-                # Runtime.ensure_workspace is get-then-insert: two first turns of a new team
-                # (threads or instances) can race on the insert. The loser's retry finds the row.
-                self.runtime.ensure_workspace(workspace_id)
-            self._workspaces.add(workspace_id)
+        self.runtime.ensure_workspace(workspace_id)  # once per process; concurrent creation is safe
 
     # --- refusals -----------------------------------------------------------------------------
 

@@ -60,6 +60,10 @@ class ChangeSet:
         self._record("create", obj, None, _columns(obj))
         return obj
 
+    def record_update(self, obj: SQLModel, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Audit an update another function already wrote (e.g. a guarded UPDATE ... WHERE version)."""
+        self._record("update", obj, before, after)
+
     def track_created(self, obj: SQLModel) -> SQLModel:
         """Audit a row that another repository function already inserted (e.g. a pending action)."""
         self._record("create", obj, None, _columns(obj))

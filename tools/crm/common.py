@@ -16,6 +16,7 @@ from memory.models.common import Stage
 from memory.money import MoneyError, check_currency, format_money, parse_amount, to_cents
 from memory.repo import crm
 from memory.repo.changes import ChangeSet
+from memory.repo.creators import normalize_handle
 from tools.base import ToolContext, ToolError
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,11 @@ def collaboration(s: Session, ctx: ToolContext, handle: str, campaign_name: str 
     return c, k, person
 
 
+def display_handle(handle: str) -> str:
+    """"@skin.by.sam" however the user typed it."""
+    return "@" + normalize_handle(handle)
+
+
 def amount_cents(amount: str | None, currency: str | None, default: str) -> tuple[int, str] | tuple[None, None]:
     """Parse a user/model supplied amount into (cents, currency); None when not given."""
     if amount in (None, ""):
@@ -95,7 +101,7 @@ def move(cs: ChangeSet, collab: Collaboration, to: Stage | str, *, note: str | N
     except crm.StageConflict as exc:
         raise ToolError(str(exc)) from None
     cs.session.refresh(collab)
-    cs._record("update", collab, before, {"stage": to.value, "version": version})
+    cs.record_update(collab, before, {"stage": to.value, "version": version})
     cs.add(StageEvent(workspace_id=collab.workspace_id, collaboration_id=collab.id, from_stage=prev, to_stage=to.value,
                       actor=cs.actor, note=note))
     return True

@@ -57,7 +57,7 @@ def add_deliverable(ctx: ToolContext, args: AddDeliverableInput) -> DeliverableR
         cs.add(d)
         cid = collab.id
     common.reindex(ctx, collaboration_ids=[cid])
-    h = "@" + args.handle.lstrip("@").lower()
+    h = common.display_handle(args.handle)
     due = f" due {args.due_date.isoformat()}" if args.due_date else ""
     return _result(d, h, camp.name, f"Added {args.count}× {d.type}{due} for {h} in {camp.name}.")
 
@@ -101,7 +101,7 @@ def submit_content(ctx: ToolContext, args: SubmitContentInput) -> DeliverableRes
             common.move(cs, collab, Stage.content_submitted, note=f"{d.type} submitted", soft=True)
         cid = collab.id
     common.reindex(ctx, collaboration_ids=[cid])
-    h = "@" + args.handle.lstrip("@").lower()
+    h = common.display_handle(args.handle)
     return _result(d, h, camp.name, f"{h} submitted {d.type} #{d.id} for review in {camp.name}.")
 
 
@@ -123,7 +123,7 @@ def review_content(ctx: ToolContext, args: ReviewContentInput) -> DeliverableRes
     comment and sets the deliverable back to changes_requested."""
     if args.decision == "request_changes" and not (args.comment or "").strip():
         raise ToolError("what should change? request_changes needs a comment")
-    h = "@" + args.handle.lstrip("@").lower()
+    h = common.display_handle(args.handle)
     with common.changes(ctx, f"review_content ({args.decision})") as cs:
         collab, camp, _ = common.collaboration(cs.session, ctx, args.handle, args.campaign)
         d = _find_deliverable(cs.session, collab.id, args.deliverable_id, args.type, ["submitted"])

@@ -71,7 +71,7 @@ def log_shipment(ctx: ToolContext, args: LogShipmentInput) -> ShipmentResult:
             common.move(cs, collab, Stage.product_shipped, note=f"{args.product} {args.status}", soft=True)
         cid = collab.id
     common.reindex(ctx, collaboration_ids=[cid])
-    h = "@" + args.handle.lstrip("@").lower()
+    h = common.display_handle(args.handle)
     track = f" ({sh.carrier or ''} {sh.tracking_number or ''})".replace("( ", "(").replace(" )", ")") if (sh.carrier or sh.tracking_number) else ""
     return ShipmentResult(summary=f"{sh.product} to {h}{track}: {sh.status}.", shipment_id=sh.id, handle=h, campaign=camp.name,
                           product=sh.product, carrier=sh.carrier, tracking_number=sh.tracking_number, status=sh.status)
@@ -119,7 +119,7 @@ def create_discount_code(ctx: ToolContext, args: CreateDiscountCodeInput) -> Cod
         cs.add(dc)
         cid = collab.id
     common.reindex(ctx, collaboration_ids=[cid])
-    h = "@" + args.handle.lstrip("@").lower()
+    h = common.display_handle(args.handle)
     pct = f" ({args.discount_pct:g}% off)" if args.discount_pct else ""
     return CodeResult(summary=f"Discount code {code}{pct} created for {h} in {camp.name}.", code=code, handle=h,
                       campaign=camp.name, discount_pct=args.discount_pct)

@@ -91,7 +91,7 @@ def log_negotiation(ctx: ToolContext, args: LogNegotiationInput) -> NegotiationR
         elif args.kind == "decline":
             if collab.stage != Stage.declined.value:
                 common.move(cs, collab, Stage.declined, note=args.note or "declined in negotiation")
-        handle = "@" + args.handle.lstrip("@").lower()
+        handle = common.display_handle(args.handle)
         amount = common.money(cents, cur) if cents is not None else None
         bits = [f"{party} {args.kind}" + (f" at {amount}" if amount else "")]
         if args.deliverables:

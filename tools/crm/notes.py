@@ -43,7 +43,7 @@ def log_note(ctx: ToolContext, args: LogNoteInput) -> NoteResult:
         cs.add(note)
     if collab_id:
         common.reindex(ctx, collaboration_ids=[collab_id])
-    h = "@" + args.handle.lstrip("@").lower()
+    h = common.display_handle(args.handle)
     return NoteResult(summary=f"Note saved on {h}" + (f" ({camp_name})." if camp_name else "."), note_id=note.id, handle=h, campaign=camp_name)
 
 

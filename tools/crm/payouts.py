@@ -13,7 +13,6 @@ from memory.db import session_scope
 from memory.models import Collaboration, Payout, PendingAction
 from memory.models.common import PayoutStatus, Stage, to_cents, utcnow
 from memory.repo import actions as actions_repo
-from memory.repo.changes import ChangeSet
 from tools.approvals import describe, register_executor
 from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common
@@ -85,7 +84,7 @@ def propose_payout(ctx: ToolContext, args: ProposePayoutInput) -> PayoutResult:
         p = Payout(workspace_id=ctx.workspace_id, collaboration_id=collab.id, amount_cents=cents, currency=cur,
                    note=args.note, proposed_by=ctx.user_id)
         cs.add(p)
-        h = "@" + args.handle.lstrip("@").lower()
+        h = common.display_handle(args.handle)
         action = actions_repo.create(
             s, workspace_id=ctx.workspace_id, kind="approve_payout",
             summary=f"Approve payout of {common.money(cents, cur)} to {h} for {camp.name}",
@@ -132,7 +131,7 @@ def mark_payout_paid(ctx: ToolContext, args: MarkPayoutPaidInput) -> PayoutResul
         p = payouts[0]
         if p.status != PayoutStatus.approved.value:
             raise ToolError(f"payout #{p.id} is {p.status}, not approved")
-        h = "@" + args.handle.lstrip("@").lower()
+        h = common.display_handle(args.handle)
         action = actions_repo.create(
             s, workspace_id=ctx.workspace_id, kind="mark_payout_paid",
             summary=f"Mark payout #{p.id} of {common.money(p.amount_cents, p.currency)} to {h} as paid" + (f" (ref {args.reference})" if args.reference else ""),
@@ -147,7 +146,8 @@ def mark_payout_paid(ctx: ToolContext, args: MarkPayoutPaidInput) -> PayoutResul
 # --- executors: deterministic code run only after tools.approvals.decide checked the approver ---
 
 def _execute_approve_payout(ctx: ToolContext, action: PendingAction) -> str:
-    with session_scope(ctx.sessions) as s:
+    with common.changes(ctx, "approve_payout") as cs:
+        s = cs.session
         p = s.get(Payout, action.payload["payout_id"])
         if p is None or p.workspace_id != ctx.workspace_id:
             raise ToolError("the payout no longer exists")
@@ -155,7 +155,6 @@ def _execute_approve_payout(ctx: ToolContext, action: PendingAction) -> str:
             raise ToolError(f"payout #{p.id} is {p.status}")
         collab = s.get(Collaboration, p.collaboration_id)
         _check_limits(ctx, s, collab, p.amount_cents, p.currency, exclude=p.id)
-        cs = ChangeSet(s, ctx.workspace_id, ctx.user_id, "approve_payout", ctx.conversation_id)
         cs.update(p, status=PayoutStatus.approved.value, approved_by=ctx.user_id, approved_at=utcnow())
         cid = collab.id
         msg = f"Payout #{p.id} of {common.money(p.amount_cents, p.currency)} approved."
@@ -164,14 +163,14 @@ def _execute_approve_payout(ctx: ToolContext, action: PendingAction) -> str:
 
 
 def _execute_mark_paid(ctx: ToolContext, action: PendingAction) -> str:
-    with session_scope(ctx.sessions) as s:
+    with common.changes(ctx, "mark_payout_paid") as cs:
+        s = cs.session
         p = s.get(Payout, action.payload["payout_id"])
         if p is None or p.workspace_id != ctx.workspace_id:
             raise ToolError("the payout no longer exists")
         if p.status != PayoutStatus.approved.value:
             raise ToolError(f"payout #{p.id} is {p.status}, not approved")
         collab = s.get(Collaboration, p.collaboration_id)
-        cs = ChangeSet(s, ctx.workspace_id, ctx.user_id, "mark_payout_paid", ctx.conversation_id)
         cs.update(p, status=PayoutStatus.paid.value, paid_at=utcnow(), reference=action.payload.get("reference"))
         fully_paid = _paid_cents(s, collab.id) >= (collab.agreed_fee_cents or 0)
         if fully_paid and collab.stage not in (Stage.paid.value, Stage.closed.value):
@@ -190,14 +189,14 @@ def _paid_cents(s, collab_id: int) -> int:  # noqa: ANN001
 def _execute_approve_content(ctx: ToolContext, action: PendingAction) -> str:
     from memory.models import Deliverable
 
-    with session_scope(ctx.sessions) as s:
+    with common.changes(ctx, "approve_content") as cs:
+        s = cs.session
         d = s.get(Deliverable, action.payload["deliverable_id"])
         if d is None or d.workspace_id != ctx.workspace_id:
             raise ToolError("the deliverable no longer exists")
         if d.status != "submitted":
             raise ToolError(f"deliverable #{d.id} is {d.status}, not submitted")
         collab = s.get(Collaboration, d.collaboration_id)
-        cs = ChangeSet(s, ctx.workspace_id, ctx.user_id, "approve_content", ctx.conversation_id)
         cs.update(d, status="approved", feedback=action.payload.get("comment") or d.feedback)
         open_items = [x for x in s.exec(select(Deliverable).where(Deliverable.collaboration_id == collab.id))
                       if x.status not in ("approved", "posted")]

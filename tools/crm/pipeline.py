@@ -68,7 +68,7 @@ def update_stage(ctx: ToolContext, args: UpdateStageInput) -> StageResult:
         common.move(cs, collab, Stage(args.stage), note=args.note)
         cid = collab.id
     common.reindex(ctx, collaboration_ids=[cid])
-    handle = "@" + args.handle.lstrip("@").lower()
+    handle = common.display_handle(args.handle)
     ctx.memory.last_campaign, ctx.memory.last_collaboration_id = camp.name, cid
     return StageResult(summary=f"{handle} in {camp.name}: {before} → {args.stage}.", collaboration_id=cid, handle=handle,
                        campaign=camp.name, from_stage=before, to_stage=args.stage)

@@ -176,8 +176,6 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
         s in args.budget for s in "$€£¥"
     ):
         raise ToolError(f"budget {args.budget!r} is in {currency} but currency says {args.currency.upper()}")
-    if amount <= 0:
-        raise ToolError("budget must be positive")
     total_cents = to_cents(amount)
     shares = dict(GOALS[goal])
     niche_key = vocab.normalize_niche(args.niche)
@@ -221,7 +219,6 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
             expected = f"{fewest}–{most}" if fewest != most else f"{most}"
             if most == 0:
                 expected = "0 (budget below one typical fee)"
-            f = SearchFilters(niches_any=niches, countries=countries, platforms=platforms)
             if key == "kol":
                 f = SearchFilters(kind="kol", niches_any=niches, countries=countries, platforms=platforms)
                 sort = "followers"

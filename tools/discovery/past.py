@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import select
 
-from memory.indexing import _load_collaborations
+from memory.indexing import load_collaboration_records
 from memory.models import Campaign, Collaboration, Creator, CreatorNiche
 from memory.models.common import Stage
 from memory.money import format_money
@@ -222,7 +222,7 @@ def search_past_collaborations(ctx: ToolContext, args: PastCollaborationsInput) 
             notes.append("past collaborations are not indexed for semantic search: answered from SQL filters only")
         ordered = sorted(scores, key=lambda i: -scores[i]) + [i for i in sql_ids if i not in scores]
         chosen = ordered[: args.limit]
-        records = {r.collab.id: r for r in _load_collaborations(s, workspace_id=ws, ids=chosen)} if chosen else {}
+        records = {r.collab.id: r for r in load_collaboration_records(s, workspace_id=ws, ids=chosen)} if chosen else {}
     out: list[CollaborationRecord] = []
     for cid in chosen:
         rec = records.get(cid)

@@ -91,7 +91,7 @@ def log_metrics(ctx: ToolContext, args: LogMetricsInput) -> LoggedMetricsResult:
         refresh_latest(s, campaign_ids=[camp.id])
         cid = collab.id
     common.reindex(ctx, collaboration_ids=[cid])
-    h = "@" + args.handle.lstrip("@").lower()
+    h = common.display_handle(args.handle)
     shown = ", ".join(f"{v:,} {k}" for k, v in given.items())
     return LoggedMetricsResult(summary=f"Logged for {h} in {camp.name} ({on}): {shown or 'revenue'}.", handle=h, campaign=camp.name,
                                deliverable_url=url, on=on, values={k: v for k, v in values.items()})
