@@ -645,3 +645,13 @@ def test_real_youtube_top1000_imports_with_a_mapping(sessions, workspace_id: str
     assert cocomelon.audience_top_country is None  # empty Country cell
     again = import_creators(sessions, workspace_id=workspace_id, path=YOUTUBE, mapping=YOUTUBE_MAP, platform="youtube")
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 999)
+
+
+def test_money_symbols_are_the_projects_one_table() -> None:
+    from decimal import Decimal
+
+    from integrations.sources.csv_normalize import parse_money
+
+    assert parse_money("A$100") == (Decimal("100"), "AUD")
+    assert parse_money("C$1,250.50") == (Decimal("1250.50"), "CAD")
+    assert parse_money("R$99") == (Decimal("99"), "BRL")

@@ -129,3 +129,18 @@ def test_concurrent_first_use_of_a_workspace_both_succeed(sessions, monkeypatch)
     for t in threads:
         t.join(30)
     assert errors == []
+
+
+def test_post_moved_to_another_account_takes_its_brand_mentions_along(sessions, workspace_id: str) -> None:
+    with session_scope(sessions) as s:
+        _, a = upsert_creator_account(s, workspace_id=workspace_id, creator=CreatorCreate(name="A"),
+                                      account=AccountCreate(platform="instagram", handle="aaa", followers=10))
+        _, b = upsert_creator_account(s, workspace_id=workspace_id, creator=CreatorCreate(name="B"),
+                                      account=AccountCreate(platform="instagram", handle="bbb", followers=10))
+        p = PostCreate(platform="instagram", handle="aaa", url="https://i/moved", posted_at=datetime(2026, 1, 1, tzinfo=UTC),
+                       brands="CeraVe")
+        upsert_post(s, workspace_id=workspace_id, post=p)
+        assert upsert_post(s, workspace_id=workspace_id, post=p.model_copy(update={"handle": "bbb"}))[0] == "updated"
+        owners = {r.account_id for r in s.exec(select(AccountBrand).where(AccountBrand.brand == "cerave",
+                                                                        AccountBrand.workspace_id == workspace_id))}
+        assert owners == {b.id}

@@ -35,6 +35,7 @@ from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from memory.models.common import CreatorKind, Platform
+from memory.money import SYMBOLS as MONEY_SYMBOLS
 from memory.repo.creators import normalize_handle, split_niches
 
 __all__ = [
@@ -163,7 +164,7 @@ def parse_fraction(text: str | None, *, max_value: float | None = 1.0) -> float 
     return float(value)
 
 
-_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "R$": "BRL"}
+_CURRENCY_SYMBOLS = MONEY_SYMBOLS  # one table for the whole project (memory.money): "A$", "C$", "R$" included
 _MONEY_CODE_RE = re.compile(r"^(?P<pre>[A-Za-z]{3})?\s*(?P<num>.*?)\s*(?P<post>[A-Za-z]{3})?$")
 
 

@@ -27,7 +27,7 @@ from memory.db import session_scope
 from memory.errors import UserError
 from memory.models import Account, PostCreate
 from memory.models.common import utcnow
-from memory.repo.creators import normalize_handle, recent_posts, upsert_post
+from memory.repo.creators import normalize_handle, recent_posts, upsert_posts
 
 
 class SourceError(UserError):
@@ -132,9 +132,10 @@ def sync_posts(
         try:
             with session_scope(sessions) as s:
                 counts = {"inserted": 0, "updated": 0, "unchanged": 0}
-                for p in posts:
-                    status, _ = upsert_post(s, workspace_id=workspace_id, post=p)
-                    counts[status] += 1
+                for result in upsert_posts(s, workspace_id=workspace_id, posts=posts):
+                    if isinstance(result, LookupError):
+                        raise result  # the account itself: roll this account back, report it
+                    counts[result[0]] += 1
                 if update:
                     row = s.get(Account, acc.id)
                     changed = {k: v for k, v in update.items() if getattr(row, k) != v}

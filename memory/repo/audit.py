@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from memory.models import AuditLog
-
-
-def snapshot(obj: SQLModel | None) -> dict[str, Any] | None:
-    """A JSON-safe dict of a row's columns (dates as ISO strings)."""
-    if obj is None:
-        return None
-    return obj.model_dump(mode="json")
 
 
 def record(

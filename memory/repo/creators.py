@@ -164,26 +164,13 @@ def upsert_creator_account(
 
 def upsert_post(session: Session, *, workspace_id: str, post: PostCreate) -> tuple[UpsertStatus, Post]:
     """Insert or update a post (keyed by URL) on an existing account; keeps the account's
-    brand mentions and last-post time current. Raises LookupError for an unknown account."""
-    acc = get_account(session, workspace_id=workspace_id, platform=post.platform, handle=post.handle)
-    if acc is None:
-        raise LookupError(f"unknown account {post.platform}/@{normalize_handle(post.handle)} (import creators first)")
-    values = post.model_dump(exclude={"handle"})
-    values["brands"] = ";".join(b.strip() for b in (values.get("brands") or "").split(";") if b.strip())
-    existing = session.exec(select(Post).where(Post.workspace_id == workspace_id, Post.url == post.url)).first()
-    if existing is None:
-        row = Post(workspace_id=workspace_id, account_id=acc.id, **values)
-        session.add(row)
-        session.flush()
-        _note_brands(session, account=acc, post=row)
-        if acc.last_post_at is None or row.posted_at > acc.last_post_at:
-            acc.last_post_at = row.posted_at
-        return "inserted", row
-    if _apply(existing, {**values, "account_id": acc.id}):
-        session.flush()
-        rebuild_account_brands(session, account=acc)
-        return "updated", existing
-    return "unchanged", existing
+    brand mentions and last-post time current. Raises LookupError for an unknown account.
+    One-row front of ``upsert_posts`` so the two can never disagree."""
+    (result,) = upsert_posts(session, workspace_id=workspace_id, posts=[post])
+    if isinstance(result, LookupError):
+        raise result
+    row = session.exec(select(Post).where(Post.workspace_id == workspace_id, Post.url == post.url)).one()
+    return result[0], row
 
 
 def _note_brands(session: Session, *, account: Account, post: Post) -> None:

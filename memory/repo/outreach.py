@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from memory.models import Campaign, Creator, DoNotContact, OutreachMessage, Workspace
+from memory.models import Creator, DoNotContact, OutreachMessage, Workspace
 from memory.models.common import MessageStatus, utcnow
 
 OPEN_OUTBOUND = (MessageStatus.draft.value, MessageStatus.approved.value, MessageStatus.scheduled.value)
@@ -230,7 +230,3 @@ def release_stuck(session: Session, *, workspace_id: str, now: datetime, older_t
         session.add(m)
     session.flush()
     return rows
-
-
-def campaign_of(session: Session, message: OutreachMessage) -> Campaign | None:
-    return session.get(Campaign, message.campaign_id) if message.campaign_id else None

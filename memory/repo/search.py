@@ -84,6 +84,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session
 
 from memory.models import Account, AccountBrand, Campaign, Collaboration, Creator, CreatorNiche
+from memory.repo.creators import normalize_handle
 
 Sort = Literal["followers", "engagement", "recency"]
 SORT_COLUMNS: dict[str, str] = {"followers": "followers", "engagement": "engagement_rate", "recency": "last_post_at"}
@@ -1101,7 +1102,7 @@ def campaign_names(db: Connection | Session, *, workspace_id: str) -> list[str]:
 
 def similar_handles(db: Connection | Session, *, workspace_id: str, handle: str, limit: int = 200) -> list[str]:
     """Handles sharing the first letters of ``handle`` (candidates for "did you mean")."""
-    h = handle.strip().lstrip("@").lower()
+    h = normalize_handle(handle)
     a = ACCOUNT.c
     seen: list[str] = []
     for n in (3, 2, 1):
