@@ -893,11 +893,7 @@ def past_collaborations(ctx: IntentContext) -> IntentReply:
         return IntentReply(res.question, remember=False)
     about = [r.handle for r in res.refs] if res.found and res.how != "all" else []
     if about:
-        # The tool has no creator filter: name them in the query (ranks them first), fetch
-        # enough rows, and keep only theirs below.
-        named = " ".join(f"@{h}" for h in about if f"@{h}" not in ctx.text.lower())
-        args["query"] = (ctx.text.strip() + " " + named).strip()
-        args["limit"] = 50
+        args["handles"] = ["@" + h for h in about]
     outcome = ctx.call("search_past_collaborations", args)
     lead = None
     if outcome.ok and outcome.result is not None and not getattr(outcome.result, "records", None) and args.get("year"):
@@ -911,29 +907,11 @@ def past_collaborations(ctx: IntentContext) -> IntentReply:
             outcome = retry
         else:
             ctx.supersede(retry)
-    if about and outcome.ok and outcome.result is not None:
-        outcome.result = _only_creators(outcome.result, about, latest_first=ctx.matches(r"\blast time\b|\blatest\b|\bmost recent\b"))
+    if about and outcome.ok and outcome.result is not None and ctx.matches(r"\blast time\b|\blatest\b|\bmost recent\b"):
+        records = sorted(outcome.result.records, key=lambda r: (r.year, r.collaboration_id), reverse=True)
+        outcome.result = outcome.result.model_copy(update={"records": records})
     text = R.compose_collaborations(outcome, about=about)
     return IntentReply(f"{lead}\n{text}" if lead else text, remember=False)
-
-
-def _only_creators(result: ToolResult, handles: list[str], *, latest_first: bool) -> ToolResult:
-    """The collaboration records of the named creators only."""
-    records = [r for r in getattr(result, "records", []) if (r.handle or "").lower() in handles]
-    if latest_first:
-        records.sort(key=lambda r: (r.year, r.collaboration_id), reverse=True)
-    who = ", ".join(f"@{h}" for h in handles)
-    n = len(records)
-    summary = f"{n} past collaboration{'s' if n != 1 else ''} with {who}." if n else f"No past collaborations with {who}."
-    try:
-        from tools.discovery.past import _aggregate
-
-        agg = _aggregate(records)
-    except ImportError:
-        agg = None
-    if agg:
-        summary += f" {agg}"
-    return result.model_copy(update={"records": records, "summary": summary, "aggregate": agg})
 
 
 # --- help and small talk ------------------------------------------------------------------------------

@@ -29,7 +29,9 @@ from memory.indexing import load_collaboration_records
 from memory.models import Campaign, Collaboration, Creator, CreatorNiche
 from memory.models.common import Stage
 from memory.money import format_money
-from tools.base import ToolContext, ToolInput, ToolResult, ToolTier, tool
+from memory.repo.creators import normalize_handle
+from memory.repo.crm import creator_by_handle
+from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.discovery import vocab
 
 PROFESSIONS: dict[str, str] = {
@@ -60,6 +62,7 @@ class PastCollaborationsInput(ToolInput):
     year: int | None = Field(None, ge=2000, le=2100, description="Only collaborations of this year (campaign start, else creation); 'last year' in the query also works")
     stage: str | None = Field(None, description="Only this pipeline stage (e.g. paid, closed, posted, negotiating)")
     niche: str | None = Field(None, description="Only creators in this niche")
+    handles: list[str] = Field(default_factory=list, description="Only these creators, e.g. ['@skin.by.sam']")
     limit: int = Field(10, ge=1, le=50, description="How many records (max 50)")
 
 
@@ -148,7 +151,15 @@ def search_past_collaborations(ctx: ToolContext, args: PastCollaborationsInput) 
                                                ("campaign", args.campaign), ("stage", stage), ("niche", args.niche)) if v}
     notes: list[str] = []
     ws = ctx.workspace_id
+    creator_ids: list[int] = []
     with ctx.sessions() as s:
+        for h in args.handles:
+            try:
+                creator_ids.append(creator_by_handle(s, workspace_id=ws, handle=h)[0].id)
+            except LookupError as exc:
+                raise ToolError(str(exc)) from None
+        if args.handles:
+            echo["handles"] = ["@" + normalize_handle(h) for h in args.handles]
         niche = None
         if args.niche:
             niche = vocab.normalize_niche(args.niche)
@@ -184,6 +195,8 @@ def search_past_collaborations(ctx: ToolContext, args: PastCollaborationsInput) 
                 q = q.where(_year_condition(year))
             if stage:
                 q = q.where(Collaboration.stage == stage)
+            if creator_ids:
+                q = q.where(Collaboration.creator_id.in_(creator_ids))  # type: ignore[attr-defined]
             if niche:
                 q = q.where(exists(select(CreatorNiche.creator_id).where(
                     CreatorNiche.creator_id == Collaboration.creator_id, CreatorNiche.niche == niche)))
