@@ -5,8 +5,11 @@
 - Request signatures verified (HTTP mode; bad or older than 5 minutes → 401), the bot's
   own events ignored (bolt's ``ignoring_self_events``), other bots ignored by the
   listeners.
+- HTTP mode: the server checks the signature on the raw body before anything parses it
+  (:attr:`SlackApp.verifier`); bolt checks it again.
 - Events deduplicated on their ``event_id`` in the database (:mod:`dedupe`), so a
-  Slack retry — even one landing on another instance — runs once.
+  Slack retry — even one landing on another instance — runs once; slash commands and
+  interactive payloads on the hash of their signed request, so a replay runs once too.
 - Listeners hand work to a bounded background :class:`Worker`; Slack gets its
   acknowledgement in milliseconds.
 """
@@ -23,10 +26,16 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
 
 from integrations.slack import listeners
 from integrations.slack.context import AccessPolicy
-from integrations.slack.dedupe import DeduplicationMiddleware, EventDeduplicator
+from integrations.slack.dedupe import (
+    REQUEST_SOURCE,
+    REQUEST_WINDOW,
+    DeduplicationMiddleware,
+    EventDeduplicator,
+)
 from integrations.slack.pacing import ChannelPacer
 from integrations.slack.replies import Responder
 from integrations.slack.services import AgentFactory, SlackServices
@@ -98,6 +107,8 @@ class SlackApp:
     services: SlackServices
     deduplicator: EventDeduplicator
     gate: AckGate
+    request_deduplicator: EventDeduplicator | None = None
+    verifier: SignatureVerifier | None = None  # None without a signing secret (Socket Mode)
 
     @property
     def worker(self) -> Worker:
@@ -156,11 +167,13 @@ def build_app(
     # Touch the engine now: the first Slack delivery must not pay for connecting and
     # checking migrations while Slack's 3-second clock runs.
     dedup = EventDeduplicator(runtime.engine)
+    requests = EventDeduplicator(runtime.engine, source=REQUEST_SOURCE, keep_for=REQUEST_WINDOW)
     try:
         dedup.prune()
+        requests.prune()
     except Exception as exc:  # noqa: BLE001 - housekeeping must not stop the app from starting
         log.warning("could not prune processed events: %s", type(exc).__name__)
-    bolt.use(DeduplicationMiddleware(dedup))
+    bolt.use(DeduplicationMiddleware(dedup, requests))
 
     gate = AckGate()
     services = SlackServices(
@@ -172,4 +185,6 @@ def build_app(
         policy=AccessPolicy.from_lists(settings.slack_allowed_channels, settings.slack_allowed_users),
     )
     listeners.register(bolt, services)
-    return SlackApp(bolt=bolt, services=services, deduplicator=dedup, gate=gate)
+    verifier = SignatureVerifier(secret) if secret.strip() else None
+    return SlackApp(bolt=bolt, services=services, deduplicator=dedup, gate=gate, request_deduplicator=requests,
+                    verifier=verifier)
