@@ -76,6 +76,6 @@ def test_export_metrics_cli(store: Path, tmp_path: Path, fmt: str) -> None:
     assert out.exists() and out.stat().st_size > 100
     if fmt == "csv":
         rows = {r["key"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
-        assert rows["TOTAL"]["impressions"] == "50000" and float(rows["@skin.by.sam"]["roas"]) == pytest.approx(0.6)
+        assert rows["TOTAL"]["impressions"] == "50000" and float(rows["'@skin.by.sam"]["roas"]) == pytest.approx(0.6)
     bad = runner.invoke(app, ["--data-dir", str(store), "export", "metrics", str(out), "--campaign", "Nope"])
     assert bad.exit_code != 0

@@ -9,7 +9,15 @@ JSON object on stdout::
 
 Rejected rows do not make the command fail (exit 0: the good rows were imported); a file
 that cannot be imported at all (missing, empty, not CSV, missing required columns, bad
-``--map``) is a one-line error with exit code 2 and nothing imported.
+``--map``) is a one-line error with exit code 2 and nothing imported. A line with a stray
+quote is a rejected row and the lines after it are read again as rows; when the reader
+cannot find where rows start again, the rows before are imported, the report names the
+unread lines and the exit code is 1. Every report accounts for every data line
+(``accounting``: imported + rejected + duplicates + unread).
+
+Imports keep cell text as it is, formula-like cells included (a warning counts them);
+exports write cells starting with ``=``, ``+``, ``-``, ``@``, tab or CR with a leading ``'``
+so spreadsheets show them as text, and ``--raw`` writes the exact text.
 
 Column mapping: ``--map field=Header,field2=Header A+Header B`` (repeatable). ``+`` gives a
 field several columns: list fields (niches, brands) join them with ``;``, other fields take
@@ -60,6 +68,11 @@ PlatformOption = Annotated[
     str | None,
     typer.Option("--platform", metavar="PLATFORM", help="Platform of rows without one, e.g. youtube (for single-platform files)"),
 ]
+RawOption = Annotated[
+    bool,
+    typer.Option("--raw", help="Write text cells exactly; by default cells starting with = + - @ tab or CR get a "
+                               "leading ' so spreadsheets do not run them as formulas"),
+]
 
 _SHOWN = 20  # rejected/duplicate rows listed in the human summary; --json lists them all
 
@@ -82,6 +95,7 @@ def _check_file(file: Path) -> None:
 def _print_report(report: ImportReport) -> None:
     typer.echo(f"Imported {report.kind} from {report.file} into workspace {report.workspace_id}:")
     typer.echo(f"  {report.summary()}")
+    typer.echo(f"  {report.accounting()}")
     if report.duplicates:
         typer.echo("Duplicate rows (skipped; the first row with the same key was imported):")
         for d in report.duplicates[:_SHOWN]:
@@ -98,6 +112,9 @@ def _print_report(report: ImportReport) -> None:
         typer.echo("Warnings:")
         for w in report.warnings:
             typer.echo(f"  {w}")
+    if report.unread:
+        u = report.unread
+        typer.echo(f"Not read: lines {u.first}-{u.last} ({u.lines} data lines): {u.reason}")
 
 
 def _reindex(ctx: typer.Context, report: ImportReport, console: Console, quiet: bool) -> None:
@@ -162,6 +179,11 @@ def _run_import(
         typer.echo(json.dumps(report.summary_dict(), ensure_ascii=False))
     else:
         _print_report(report)
+    if report.unread:
+        u = report.unread
+        typer.echo(f"error: {file.name}: lines {u.first}-{u.last} were not read ({u.reason}); "
+                   "fix the quote and import the file again", err=True)
+        raise typer.Exit(1)
 
 
 @import_app.command("creators")
@@ -219,6 +241,7 @@ def export_metrics_cmd(
     fmt: str = typer.Option(None, "--format", "-f", help="csv or xlsx (default: from the file name)"),
     group_by: str = typer.Option("creator", "--by", help="creator, tier, platform, kind, niche, country, day or week"),
     workspace: WorkspaceOption = None,
+    raw: RawOption = False,
 ) -> None:
     """Export a campaign's metrics summary (one row per creator by default, plus a TOTAL row)."""
     from memory.errors import UserError
@@ -231,7 +254,7 @@ def export_metrics_cmd(
     rt = ctx.obj.runtime
     tctx = rt.tool_context(user_id="local", workspace_id=_workspace(ctx, workspace))
     try:
-        out = export(tctx, campaign, chosen, file, group_by)  # type: ignore[arg-type]
+        out = export(tctx, campaign, chosen, file, group_by, raw=raw)  # type: ignore[arg-type]
     except ToolError as exc:
         raise UserError(str(exc)) from None
     typer.echo(f"Exported {campaign} by {group_by} to {out}")
@@ -242,13 +265,14 @@ def export_creators_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Output CSV file ('-' for standard output); replaced if it exists", metavar="FILE")],
     workspace: WorkspaceOption = None,
+    raw: RawOption = False,
 ) -> None:
     """Export the workspace's creators as creators.csv, one row per account, in the format
     `kolpilot import creators` reads."""
     from integrations.sources.csv_export import export_creators
 
     workspace_id = _workspace(ctx, workspace)
-    n = export_creators(ctx.obj.runtime.sessions, workspace_id=workspace_id, path=str(file))
+    n = export_creators(ctx.obj.runtime.sessions, workspace_id=workspace_id, path=str(file), raw=raw)
     if str(file) != "-":
         typer.echo(f"Exported {n} accounts of workspace {workspace_id} to {file}.")
 

@@ -7,12 +7,19 @@ Rates and shares are fractions (``0.034``); an engagement rate above 100% is wri
 percent (``150%``) because a bare number above 1 reads back as a percent. ``creator_id`` is
 the person's import id when they have one; a person with several accounts and neither
 import id nor e-mail gets ``kolpilot-<id>`` so that the accounts stay together on re-import.
+
+Text cells a spreadsheet would run as a formula (first character ``=``, ``+``, ``-``, ``@``,
+tab or CR; OWASP "CSV injection") are written with a leading ``'`` unless they are plain
+numbers (``-12.5`` stays a number). Imports keep cell text as it is, so exporting again
+does not add a second ``'`` (``'=`` does not start with a trigger); ``raw=True`` (the CLI's
+``--raw``) writes the exact text, for round trips into kolpilot.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -32,6 +39,20 @@ CREATOR_COLUMNS: tuple[str, ...] = (
     "country", "city", "language", "niches", "bio", "email", "kind", "credentials", "profile_url",
     "audience_top_country", "audience_female_pct", "audience_age_18_34_pct", "creator_id",
 )
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?%?")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet opening ``text`` as a cell would evaluate it (not for numbers)."""
+    return text.startswith(FORMULA_TRIGGERS) and _NUMBER_RE.fullmatch(text) is None
+
+
+def neutralise(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would run it as a formula."""
+    return "'" + text if looks_like_formula(text) else text
 
 
 def _number(x: float | None) -> str:
@@ -65,8 +86,9 @@ def _row(acc: Account, person: Creator, creator_id: str) -> list[str]:
 
 
 def write_creators_csv(session: Session, *, workspace_id: str, out: TextIO,
-                       on_progress: Callable[[int], None] | None = None) -> int:
-    """Write the workspace's creators as CSV to an open text stream; returns the number of rows."""
+                       on_progress: Callable[[int], None] | None = None, raw: bool = False) -> int:
+    """Write the workspace's creators as CSV to an open text stream; returns the number of rows.
+    Formula-like cells get a leading ``'`` unless ``raw``."""
     counts = dict(session.exec(  # type: ignore[call-overload]
         select(Account.creator_id, func.count()).where(Account.workspace_id == workspace_id).group_by(Account.creator_id)
     ).all())
@@ -84,7 +106,8 @@ def write_creators_csv(session: Session, *, workspace_id: str, out: TextIO,
         creator_id = person.external_id or ""
         if not creator_id and not person.email and counts.get(person.id, 0) > 1:
             creator_id = f"kolpilot-{person.id}"
-        writer.writerow(_row(acc, person, creator_id))
+        row = _row(acc, person, creator_id)
+        writer.writerow(row if raw else [neutralise(v) for v in row])
         n += 1
         if on_progress and n % 1000 == 0:
             on_progress(n)
@@ -93,14 +116,15 @@ def write_creators_csv(session: Session, *, workspace_id: str, out: TextIO,
 
 def export_creators(
     session_factory: sessionmaker[Session], *, workspace_id: str, path: str | Path,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None, raw: bool = False,
 ) -> int:
     """Export the workspace's creators to ``path`` (``-`` for standard output) in the
     creators.csv import format, one row per account; returns the number of rows written.
-    The file is replaced atomically, so a failed export never leaves half a file."""
+    The file is replaced atomically, so a failed export never leaves half a file. ``raw``:
+    formula-like cells are written as they are, without the leading ``'``."""
     if str(path) == "-":
         with session_factory() as s:
-            return write_creators_csv(s, workspace_id=workspace_id, out=sys.stdout, on_progress=on_progress)
+            return write_creators_csv(s, workspace_id=workspace_id, out=sys.stdout, on_progress=on_progress, raw=raw)
     target = Path(path)
     if target.is_dir():
         raise UserError(f"{target} is a directory; give a file name such as {target / 'creators.csv'}")
@@ -109,7 +133,7 @@ def export_creators(
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, session_factory() as s:
-            n = write_creators_csv(s, workspace_id=workspace_id, out=out, on_progress=on_progress)
+            n = write_creators_csv(s, workspace_id=workspace_id, out=out, on_progress=on_progress, raw=raw)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; an export is an ordinary file

@@ -22,6 +22,13 @@ formatted copy (``229.5M``) for numeric fields. Unknown columns are ignored with
 ``platform`` (the CLI's ``--platform``) fills the platform of rows that have none, for files
 about one platform.
 
+A stray quote (``x,"Broken name,13000``) does not swallow the rest of the file: the line is
+rejected ("unclosed quote") and the lines after it are read again as rows (``csv_records``);
+when no row can be found after it, those lines are reported as ``unread``. Every report
+accounts for every data line (``ImportReport.accounting``). Cell text is imported as it is,
+formula-like cells (``=1+2``) and leading tabs included, with one warning counting them;
+exports neutralise them (``csv_export``).
+
 A row repeating the key of an earlier row (platform + handle, post URL, metric snapshot) is
 a duplicate: reported and skipped, the first row wins. Creators rows whose avg_views,
 avg_likes and avg_comments are all 0 get unknown averages (exports write 0 for "no data").
@@ -48,6 +55,8 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from integrations.sources import csv_normalize as nz
+from integrations.sources.csv_export import looks_like_formula
+from integrations.sources.csv_records import Broken, Record, Unread, is_blank, records_from, scan, split_lines
 from memory.db import session_scope
 from memory.errors import UserError
 from memory.models import (
@@ -91,14 +100,26 @@ class DuplicateRow(BaseModel):
     duplicate_of: int = Field(description="Line of the first row with the same key, which was imported")
 
 
+class UnreadLines(BaseModel):
+    first: int = Field(description="First physical line not read")
+    last: int = Field(description="Last physical line not read (the end of the file)")
+    lines: int = Field(description="Data lines in first..last")
+    reason: str
+
+
 class ImportReport(BaseModel):
     """What one import did. ``inserted + updated + unchanged + len(duplicates) + len(rejected)
-    == rows``."""
+    == rows``, and every data line is accounted for (``accounted``): those rows, plus the
+    continuation lines of multi-line cells, plus the unread lines, make ``lines``."""
 
     kind: ImportKind
     file: str
     workspace_id: str
     rows: int = Field(0, description="Data rows in the file (blank lines not counted)")
+    lines: int = Field(0, description="Data lines: physical lines after the header, blank lines not counted")
+    continuation_lines: int = Field(0, description="Lines continuing a quoted multi-line cell of the row above")
+    unread: UnreadLines | None = Field(None, description="Lines not read: after a broken quote the reader could "
+                                                         "not find where rows start again")
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -114,9 +135,27 @@ class ImportReport(BaseModel):
         default_factory=list, description="Collaborations whose metric snapshots were inserted or updated"
     )
 
+    @property
+    def accounted(self) -> int:
+        """Data lines the report accounts for; equal to ``lines`` unless rows went missing."""
+        return (self.inserted + self.updated + self.unchanged + len(self.rejected) + len(self.duplicates)
+                + self.continuation_lines + (self.unread.lines if self.unread else 0))
+
+    def accounting(self) -> str:
+        """``"all 50 data lines accounted for: 49 imported + 1 rejected + 0 duplicates + 0 unread"``."""
+        parts = (f"{self.inserted + self.updated + self.unchanged} imported + {len(self.rejected)} rejected + "
+                 f"{len(self.duplicates)} duplicates + {self.unread.lines if self.unread else 0} unread")
+        if self.continuation_lines:
+            parts += f" + {self.continuation_lines} continuation lines of multi-line cells"
+        if self.accounted == self.lines:
+            return f"all {self.lines} data lines accounted for: {parts}"
+        return f"{self.lines} data lines but {self.accounted} accounted for: {parts}"
+
     def summary_dict(self) -> dict[str, Any]:
         """The report as printed by ``kolpilot import --json`` (without the id list)."""
-        return self.model_dump(exclude={"changed_account_ids", "changed_creator_ids", "changed_collaboration_ids"})
+        out = self.model_dump(exclude={"changed_account_ids", "changed_creator_ids", "changed_collaboration_ids"})
+        out["accounting"] = self.accounting()
+        return out
 
     def summary(self) -> str:
         """One line of counts, e.g. ``"997 rows: 990 inserted, 0 updated, 3 unchanged, 3 duplicates, 1 rejected"``."""
@@ -144,6 +183,45 @@ def _run_hooks(report: ImportReport) -> None:
         raise errors[0]
 
 
+def new_report(kind: ImportKind, src: CsvText, *, workspace_id: str, file: str, warnings: Sequence[str] = ()) -> ImportReport:
+    """A report for ``src`` with its line counts, its broken rows rejected and unread lines."""
+    report = ImportReport(
+        kind=kind, file=file, workspace_id=workspace_id, rows=src.rows, lines=src.data_lines,
+        continuation_lines=src.continuation_lines, warnings=[*src.warnings, *warnings],
+        rejected=[RejectedRow(line=b.line, reason=b.reason) for b in src.broken],
+        unread=UnreadLines(first=src.unread.first, last=src.unread.last, lines=src.unread.lines,
+                           reason=src.unread.reason) if src.unread else None,
+    )
+    return report
+
+
+class FormulaCells:
+    """Counts cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab or CR
+    first). They are imported as they are; exports neutralise them (``csv_export``)."""
+
+    def __init__(self, columns: Sequence[int]) -> None:
+        self.columns = sorted(set(columns))
+        self.count = 0
+        self.rows = 0
+        self.lines: list[int] = []
+
+    def check(self, line: int, cells: Sequence[str]) -> None:
+        n = sum(1 for i in self.columns if i < len(cells) and looks_like_formula(cells[i].lstrip(" ")))
+        if n:
+            self.count += n
+            self.rows += 1
+            if len(self.lines) < 5:
+                self.lines.append(line)
+
+    def warn(self, report: ImportReport, name: str) -> None:
+        if self.count:
+            more = " ..." if self.rows > len(self.lines) else ""
+            report.warnings.append(
+                f"{self.count} cell(s) in {name} start with =, +, -, @, tab or CR, which spreadsheets run as formulas "
+                f"(line {', '.join(map(str, self.lines))}{more}): imported as they are; `kolpilot export` writes them "
+                "with a leading ' (use --raw for the exact text)")
+
+
 # --- reading the file -----------------------------------------------------------------------
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -151,7 +229,9 @@ _DELIMITERS = (",", ";", "\t", "|")
 
 @dataclass
 class CsvText:
-    """A decoded CSV file whose structure was checked end to end (no rows parsed into values)."""
+    """A decoded CSV file whose structure was checked end to end (no rows parsed into values).
+    ``rows`` counts the data records, broken ones (``broken``: a stray quote, see
+    ``csv_records``) included; ``unread`` is the tail the reader could not resynchronise on."""
 
     path: Path
     text: str
@@ -160,21 +240,32 @@ class CsvText:
     header_end_line: int
     rows: int
     warnings: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list, repr=False)
+    data_lines: int = 0
+    continuation_lines: int = 0
+    broken: list[Broken] = field(default_factory=list)
+    unread: Unread | None = None
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` for each data row; ``line`` is the physical line the row starts on.
-        Blank rows (no cell with text) are skipped."""
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
-        last = 0
-        header_seen = False
-        for cells in reader:
-            start, last = last + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if not header_seen:
-                header_seen = True
-                continue
-            yield start, cells
+        Blank rows (no cell with text), broken rows and unread lines are skipped."""
+        for event in scan(self.lines, start=self.header_end_line, width=len(self.header), delimiter=self.delimiter):
+            if isinstance(event, Record):
+                yield event.line, event.cells
+
+    def _survey(self) -> None:
+        for event in scan(self.lines, start=self.header_end_line, width=len(self.header), delimiter=self.delimiter):
+            if isinstance(event, Record):
+                self.rows += 1
+                self.data_lines += event.end - event.line + 1
+                self.continuation_lines += event.end - event.line
+            elif isinstance(event, Broken):
+                self.rows += 1
+                self.data_lines += 1
+                self.broken.append(event)
+            else:
+                self.data_lines += event.lines
+                self.unread = event
 
 
 def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
@@ -238,23 +329,19 @@ def read_csv(path: str | Path) -> CsvText:
         delimiter = forced or max(_DELIMITERS, key=lambda d: len(first_record(d)))
     except csv.Error as exc:
         raise CsvImportError(f"{p.name} is not a CSV file: {exc}") from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] = []
-    header_end = 0
-    rows = 0
+    lines = split_lines(text)
+    src = CsvText(p, text, delimiter, [], 0, 0, warnings, lines)
     try:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            if not header:
-                header, header_end = cells, reader.line_num
-            else:
-                rows += 1
-    except csv.Error as exc:
-        raise CsvImportError(f"{p.name} line {reader.line_num}: not valid CSV ({exc})") from None
-    if not header:
-        raise CsvImportError(f"{p.name} has no header row")
-    return CsvText(p, text, delimiter, header, header_end, rows, warnings)
+        for rec in records_from(lines, 0, delimiter):
+            if not is_blank(rec.cells):
+                src.header, src.header_end_line = rec.cells, rec.end
+                break
+        if not src.header:
+            raise CsvImportError(f"{p.name} has no header row")
+        src._survey()
+    except ValueError as exc:  # a csv.Error, with its line
+        raise CsvImportError(f"{p.name} {exc}") from None
+    return src
 
 
 # --- columns --------------------------------------------------------------------------------
@@ -600,8 +687,9 @@ def _run(
     src = read_csv(path)
     plan = plan_columns(src.header, schema, mapping=parse_mapping(mapping),
                         constants=("platform",) if platform else (), file_name=src.path.name)
-    report = ImportReport(kind=kind, file=str(path), workspace_id=workspace_id, rows=src.rows,
-                          warnings=[*src.warnings, *plan.warnings])
+    report = new_report(kind, src, workspace_id=workspace_id, file=str(path), warnings=plan.warnings)
+    formulas = FormulaCells([i for fld, idxs in plan.columns.items()
+                             if fld != "handle" and fld not in schema.numeric_fields for i in idxs])
     if prepare is not None:
         prepare(src, plan, report)
     ctx = _Context(factory, workspace_id, report)
@@ -626,6 +714,7 @@ def _run(
             on_progress(done, src.rows)
 
     for line, cells in src.records():
+        formulas.check(line, cells)
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             report.rejected.append(RejectedRow(
                 line=line, reason=f"{len(cells)} cells but the header has {width} (an unquoted delimiter in a value?)"))
@@ -651,6 +740,7 @@ def _run(
         if len(batch) >= batch_size:
             flush()
     flush()
+    formulas.warn(report, src.path.name)
     if conflicting:
         lines = ", ".join(map(str, conflicting[:10])) + (" ..." if len(conflicting) > 10 else "")
         report.warnings.append(

@@ -302,13 +302,16 @@ def parse_url(text: str | None, *, max_length: int = 1000) -> str | None:
 
 def parse_text(text: str | None, *, max_length: int | None = None, single_line: bool = True) -> str | None:
     """Free text, trimmed; ``single_line`` folds line breaks and runs of spaces into one space,
-    otherwise line breaks are kept as ``\n``."""
+    otherwise line breaks are kept as ``\n``. A leading tab is data and is kept: it is what
+    keeps ``\t=1+2`` text rather than a formula in a spreadsheet."""
     if text is None:
         return None
     # Multi-line cells keep their breaks as \n whatever the file's line endings (CRLF exports).
     s = " ".join(text.split()) if single_line else text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not s:
         return None
+    if text.lstrip(" ").startswith("\t"):
+        s = "\t" + s
     if max_length is not None and len(s) > max_length:
         raise ValueError(f"is longer than {max_length} characters")
     return s

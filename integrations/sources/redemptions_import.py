@@ -14,7 +14,15 @@ from pathlib import Path
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
-from integrations.sources.csv_import import CsvImportError, DuplicateRow, ImportReport, RejectedRow, read_csv
+from integrations.sources.csv_import import (
+    CsvImportError,
+    DuplicateRow,
+    FormulaCells,
+    ImportReport,
+    RejectedRow,
+    new_report,
+    read_csv,
+)
 from integrations.sources.csv_normalize import (
     normalize_header,
     parse_count,
@@ -56,18 +64,19 @@ def import_redemptions(
     default_currency: str = "USD",
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Upsert redemptions by (code, date). Unknown codes and bad values are rejected rows
-    with their line number; the rest is imported in one transaction."""
+    """Upsert redemptions by (code, date). Unknown codes, bad values and lines broken by a stray
+    quote are rejected rows with their line number; the rest is imported in one transaction."""
     csv_text = read_csv(path)
     cols = _columns(csv_text.header)
-    report = ImportReport(kind="redemptions", file=str(path), workspace_id=workspace_id, rows=csv_text.rows,
-                          warnings=list(csv_text.warnings))
+    report = new_report("redemptions", csv_text, workspace_id=workspace_id, file=str(path))
+    formulas = FormulaCells([cols["code"]])
     with session_scope(session_factory) as s:
         codes = {c.code.upper(): c for c in s.exec(select(DiscountCode).where(DiscountCode.workspace_id == workspace_id))}
         seen: dict[tuple[str, date], int] = {}
         campaigns: set[int] = set()
         done = 0
         for line, cells in csv_text.records():
+            formulas.check(line, cells)
             done += 1
             if on_progress:
                 on_progress(done, csv_text.rows)
@@ -118,4 +127,6 @@ def import_redemptions(
                     report.changed_collaboration_ids.append(collab.id)
         s.flush()
         refresh_latest(s, campaign_ids=campaigns)
+    formulas.warn(report, csv_text.path.name)
+    report.rejected.sort(key=lambda r: r.line)
     return report
