@@ -202,12 +202,28 @@ def test_exports_csv_and_xlsx(sessions, ws, tmp_path) -> None:
     rows = list(csv.DictReader(open(csv_path, encoding="utf-8")))
     by_key = {r["key"]: r for r in rows}
     assert by_key["TOTAL"]["impressions"] == "70000" and float(by_key["TOTAL"]["cost"]) == 4500.0
-    assert float(by_key["@drlena"]["cpa"]) == pytest.approx(120.0)
-    assert by_key["@nopost"]["ctr"] == ""  # n/a stays empty, never a fake zero
+    assert float(by_key["'@drlena"]["cpa"]) == pytest.approx(120.0)
+    assert by_key["'@nopost"]["ctr"] == ""  # n/a stays empty, never a fake zero
     xlsx = run(ctx, "export_metrics", campaign="Glow Q3", format="xlsx").file
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["Glow Q3", "notes"]
-    assert [c.value for c in wb["Glow Q3"][1]][:3] == ["key", "creators", "deliverables"]
+    sheet = wb["Glow Q3"]
+    assert [c.value for c in sheet[1]][:3] == ["key", "creators", "deliverables"]
+    header = [c.value for c in sheet[1]]
+    total = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "TOTAL"][0]
+    ctr = total[header.index("ctr")]
+    assert ctr.number_format == "0.00%" and 0 < ctr.value < 1  # a rate is a fraction shown as a percentage
+    assert total[header.index("cost")].number_format == "#,##0.00"
+    assert total[header.index("roas")].number_format == '0.00"x"'
+
+
+def test_xlsx_sheet_name_drops_characters_excel_forbids(sessions, ws, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    ctx = _ctx(sessions, ws, data_dir=tmp_path)
+    run(ctx, "update_campaign", campaign="Glow Q3", new_name="Glow Q3/Q4: [EU]?")
+    xlsx = run(ctx, "export_metrics", campaign="Glow Q3/Q4: [EU]?", format="xlsx").file
+    assert load_workbook(xlsx).sheetnames[0] == "Glow Q3-Q4- -EU--"
 
 
 def test_latest_flag_matches_newest_snapshot_in_demo(tmp_path) -> None:

@@ -539,3 +539,23 @@ def test_seed_command(tmp_path) -> None:
     assert isinstance(res.exception, UserError)
     res = runner.invoke(app, [*store, "seed", "--demo", "--workspace", "scale"])
     assert isinstance(res.exception, UserError) and "empty workspace" in str(res.exception)
+
+
+def test_cumulative_chart_of_demo_campaign_ends_at_the_summary_totals(demo, tmp_path) -> None:
+    """The chart used to read the summary with its default 50-group limit (largest revenue first),
+    so the demo campaign's curve stopped at day 50 with 1,200 of 1,772 conversions."""
+    from agent.settings import Settings
+    from memory.db import session_factory
+    from tools.base import ToolContext
+    from tools.metrics.charts import cumulative_series
+    from tools.metrics.summary import SummarizeCampaignInput, summarize
+
+    engine, ws = demo
+    ctx = ToolContext(workspace_id=ws, user_id="U1", sessions=session_factory(engine),
+                      settings=Settings(_env_file=None, data_dir=tmp_path))
+    days, conv, rev, _currency, _name = cumulative_series(ctx, CAMPAIGN_FINISHED)
+    totals = summarize(ctx, SummarizeCampaignInput(campaign=CAMPAIGN_FINISHED)).totals
+    assert len(days) > 50 and days == sorted(days)
+    assert conv[-1] == totals.conversions
+    assert round(rev[-1] * 100) == totals.revenue_cents
+    assert conv == sorted(conv)

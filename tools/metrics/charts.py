@@ -47,18 +47,28 @@ def roas_by_creator(ctx: ToolContext, campaign: str, out: Path, limit: int = 15)
     return out
 
 
-def cumulative(ctx: ToolContext, campaign: str, out: Path) -> Path:
-    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by="day"))
+def cumulative_series(ctx: ToolContext, campaign: str) -> tuple[list[str], list[int], list[float], str, str]:
+    """Day by day running totals of conversions and revenue over the whole campaign period.
+
+    Every day is included (the summary is asked for all its day groups, then put in date order),
+    so the last point equals the campaign summary's totals. Returns (days, conversions, revenue,
+    currency, campaign name)."""
+    sm = summarize(ctx, SummarizeCampaignInput(campaign=campaign, group_by="day", limit=100_000))
     if not sm.groups:
         raise ToolError(f"{sm.campaign} has no metric snapshots yet")
     days, conv, rev = [], [], []
     c = r = 0
-    for g in sm.groups:
+    for g in sorted(sm.groups, key=lambda g: g.key):
         c += g.conversions
-        r += g.revenue_cents / 100
+        r += g.revenue_cents
         days.append(g.key)
         conv.append(c)
-        rev.append(r)
+        rev.append(r / 100)
+    return days, conv, rev, sm.currency, sm.campaign
+
+
+def cumulative(ctx: ToolContext, campaign: str, out: Path) -> Path:
+    days, conv, rev, currency, name = cumulative_series(ctx, campaign)
     plt = _plt()
     import datetime as dt
 
@@ -67,9 +77,9 @@ def cumulative(ctx: ToolContext, campaign: str, out: Path) -> Path:
     ax1.plot(x, conv, color="#0984e3", label="conversions")
     ax1.set_ylabel("cumulative conversions")
     ax2 = ax1.twinx()
-    ax2.plot(x, rev, color="#00b894", label=f"revenue ({sm.currency})")
-    ax2.set_ylabel(f"cumulative revenue ({sm.currency})")
-    ax1.set_title(f"{sm.campaign}: cumulative conversions and revenue")
+    ax2.plot(x, rev, color="#00b894", label=f"revenue ({currency})")
+    ax2.set_ylabel(f"cumulative revenue ({currency})")
+    ax1.set_title(f"{name}: cumulative conversions and revenue")
     fig.autofmt_xdate()
     fig.legend(loc="upper left")
     fig.tight_layout()
