@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, NotRequired
 
-from langchain.agents.middleware import AgentMiddleware, AgentState, hook_config
+from langchain.agents.middleware import AgentMiddleware, AgentState, ModelRequest, ModelResponse, hook_config
 from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.tools import BaseTool
 from langgraph.types import Command
@@ -49,7 +49,7 @@ from pydantic import BaseModel
 
 from agent.turn import ToolCallTrace
 from prompts import wrap_untrusted
-from tools.base import ConversationMemory, ToolResult, ToolSpec, ToolTier
+from tools.base import ConversationMemory, ToolResult, ToolSpec, ToolTier, storable
 
 if TYPE_CHECKING:
     from langgraph.prebuilt.tool_node import ToolCallRequest
@@ -202,6 +202,19 @@ def as_langchain_tools(specs: dict[str, ToolSpec]) -> list[KolpilotTool]:
 
 
 # --- execution ------------------------------------------------------------------------------
+def storable_tool_calls(ai: AIMessage) -> AIMessage:
+    """``ai`` with tool-call arguments the checkpointer can store (``tools.base.storable``: an
+    integer beyond 64 bits becomes its digits, which still fail the tool's bounded field with a
+    message the model can act on); the same object when nothing needs changing."""
+    calls = []
+    changed = False
+    for call in ai.tool_calls:
+        args, c = storable(call.get("args"))
+        changed = changed or c
+        calls.append({**call, "args": args} if c else call)
+    return ai.model_copy(update={"tool_calls": calls}) if changed else ai
+
+
 def _json_error(raw: str) -> str:
     try:
         json.loads(raw)
@@ -275,6 +288,17 @@ class ToolExecutionMiddleware(AgentMiddleware):
     error messages the model can correct (see the module docstring)."""
 
     state_schema = KolpilotState
+
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
+        # A model may send a number no database column (nor the checkpointer) can hold, e.g.
+        # creator_id=99999999999999999999999; saving that message would abort the whole turn.
+        # Store it as its digits instead: the tool call then fails validation ("must be at
+        # most ...") and the model gets an error it can correct.
+        response = handler(request)
+        result = [storable_tool_calls(m) if isinstance(m, AIMessage) and m.tool_calls else m for m in response.result]
+        if all(a is b for a, b in zip(result, response.result, strict=True)):
+            return response
+        return ModelResponse(result=result, structured_response=response.structured_response)
 
     def wrap_tool_call(self, request: ToolCallRequest, handler: Callable[[ToolCallRequest], Any]) -> ToolMessage | Command:
         turn = request.runtime.context

@@ -190,13 +190,13 @@ def test_temporary_failure_is_retried_then_delivered_once(sessions, workspace_id
     assert got.message["Message-ID"] == m.message_id and (m.status, m.attempts) == ("sent", 2)
 
 
-def test_connection_errors_are_temporary(sessions, workspace_id) -> None:
+def test_connection_errors_are_temporary_and_not_charged(sessions, workspace_id) -> None:
     ctx = setup_campaign(sessions, workspace_id, None, n=1)  # nothing listens on port 9
     approve_and_decide(ctx, all=True, include_followups=False)
     report = worker(ctx, NOW)
-    assert "connection problem" in report.retried[0]
+    assert report.retried == [] and "SMTP server unreachable" in (report.unreachable or "")
     [m] = messages(ctx)
-    assert (m.status, m.attempts) == ("scheduled", 1)
+    assert (m.status, m.attempts) == ("scheduled", 0)  # an outage is not the message's fault
 
 
 def test_permanent_failure_is_marked_and_reported(sessions, workspace_id, smtp) -> None:

@@ -18,6 +18,7 @@ from memory.models import PendingAction
 from memory.models.common import ActionStatus
 from memory.repo import actions as actions_repo
 from memory.repo import audit
+from memory.repo.changes import executing_action
 from tools.base import ToolContext
 
 # kind -> executor(ctx, action) -> human-readable result. Executors re-validate their own
@@ -30,6 +31,25 @@ def register_executor(kind: str, fn: Executor) -> None:
     """Register what approving an action of ``kind`` does (called at import of the owning module)."""
     _EXECUTORS[kind] = fn
 
+
+# How to correct an executed action, since undo never reverts one (see memory.repo.changes).
+_CORRECTIONS: dict[str, str] = {
+    "approve_payout": "ask for 'reverse payout #{payout_id}', which an approver confirms",
+    "mark_payout_paid": "ask for 'reverse payout #{payout_id}', which an approver confirms",
+    "reverse_payout": "propose a new payout, which an approver approves",
+    "approve_content": "ask an approver for a new action (e.g. add a new deliverable for the creator to resubmit)",
+    "send_outreach": "stop the messages not sent yet, e.g. 'stop the follow-ups to @handle'; sent emails can't be recalled",
+    "log_email_counter": "log the new terms, e.g. '{handle} countered at …' (raising an agreed fee goes to an approver)",
+}
+
+
+def correction_hint(action: PendingAction) -> str:
+    """What to ask for instead of undoing ``action`` (completes "To correct it, ...")."""
+    template = _CORRECTIONS.get(action.kind, "ask for a new action that an approver confirms")
+    try:
+        return template.format(**(action.payload or {}))
+    except (KeyError, IndexError, ValueError):
+        return "ask for a new action that an approver confirms"
 
 
 @dataclass
@@ -82,7 +102,7 @@ def decide(ctx: ToolContext, action_id: str, *, approve: bool, reason: str | Non
         if not actions_repo.claim(s, workspace_id=ctx.workspace_id, action_id=action.id, decided_by=ctx.user_id, new_status=new_status):
             return Decision(False, action.id, "decided", "Someone else decided this action a moment ago.")
         audit.record(
-            s, workspace_id=ctx.workspace_id, actor=ctx.user_id, action=f"{verb}d" if not approve else "approved",
+            s, workspace_id=ctx.workspace_id, actor=ctx.user_id, action="approved" if approve else "rejected",
             entity="pending_action", entity_id=action.id, before={"status": "pending"},
             after={"status": new_status.value, "kind": action.kind, "reason": reason}, conversation_id=ctx.conversation_id,
         )
@@ -97,7 +117,8 @@ def _execute(ctx: ToolContext, action_id: str) -> Decision:
         assert action is not None
         executor = _EXECUTORS[action.kind]
     try:
-        result = executor(ctx, action)
+        with executing_action(action_id):  # every write of the executor is final (undo refuses it)
+            result = executor(ctx, action)
         status, ok = ActionStatus.executed, True
     except Exception as exc:  # noqa: BLE001 - the user gets a one-line reason, the action is marked failed
         result, status, ok = f"Failed: {exc}", ActionStatus.failed, False
@@ -107,7 +128,7 @@ def _execute(ctx: ToolContext, action_id: str) -> Decision:
         actions_repo.finish(s, action=action, status=status, result=result)
         audit.record(
             s, workspace_id=ctx.workspace_id, actor=ctx.user_id, action="executed" if ok else "execution_failed",
-            entity="pending_action", entity_id=action_id, after={"status": status.value, "result": result},
+            entity="pending_action", entity_id=action_id, after={"status": status.value, "result": result, "kind": action.kind},
             conversation_id=ctx.conversation_id,
         )
     return Decision(ok, action_id, status.value, result)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +38,32 @@ class ToolError(Exception):
     """A problem the model (or user) can fix: returned to the model as text, never a crash."""
 
 
+INT32_MAX = 2**31 - 1  # SQL INTEGER: primary keys and most counts
+INT64_MAX = 2**63 - 1  # SQL BIGINT: money in cents, impressions, reach, views
+_INT64_MIN = -(2**63)
+
+
+def storable(value: Any) -> tuple[Any, bool]:
+    """``value`` with every integer beyond 64 bits (in nested dicts and lists) replaced by its
+    digits as a string, and whether anything changed. Checkpointers (msgpack) and SQL cannot
+    hold such an integer; a model or a user can still type one."""
+    if isinstance(value, bool):
+        return value, False
+    if isinstance(value, int):
+        return (str(value), True) if not _INT64_MIN <= value <= INT64_MAX else (value, False)
+    if isinstance(value, dict):
+        pairs = [(k, storable(v)) for k, v in value.items()]
+        if any(c for _, (_, c) in pairs):
+            return {k: v for k, (v, _) in pairs}, True
+        return value, False
+    if isinstance(value, (list, tuple)):
+        items = [storable(v) for v in value]
+        if any(c for _, c in items):
+            return [v for v, _ in items], True
+        return value, False
+    return value, False
+
+
 @dataclass
 class ConversationMemory:
     """What a conversation remembers between turns for resolving references
@@ -50,12 +76,14 @@ class ConversationMemory:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The memory as plain data a checkpointer can store (huge integers a user typed, kept
+        e.g. in a pending question's slots, become strings: see ``storable``)."""
         return {
             "last_handles": self.last_handles,
             "last_creator_ids": self.last_creator_ids,
             "last_campaign": self.last_campaign,
             "last_collaboration_id": self.last_collaboration_id,
-            "extra": self.extra,
+            "extra": storable(self.extra)[0],
         }
 
     @classmethod
@@ -102,10 +130,34 @@ class ToolContext:
             self.on_progress(message)
 
 
-class ToolInput(BaseModel):
-    """Base of every tool input model: unknown arguments are an error the model can fix."""
+# --- bounded argument types -----------------------------------------------------------------
+# Every integer a model can send is bounded to what its column holds (an int beyond 64 bits
+# overflows SQLite; beyond a column's range PostgreSQL raises DataError), so an absurd value
+# is a validation error the model can correct. Use these in input models instead of bare int.
+MAX_OFFSET = 10_000  # paging deeper than this is not a conversation
+MAX_TEXT = 20_000  # any string argument (an email body is far shorter)
 
-    model_config = ConfigDict(extra="forbid")
+Id = Annotated[int, Field(ge=1, le=INT32_MAX)]
+"""A row id (primary keys are INTEGER columns)."""
+Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
+"""A non-negative count stored in (or compared with) an INTEGER column: followers, likes, ..."""
+BigCount = Annotated[int, Field(ge=0, le=INT64_MAX)]
+"""A non-negative count stored in a BIGINT column: impressions, reach, views."""
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+"""How many results to skip when paging."""
+Days = Annotated[int, Field(ge=0, le=3650)]
+"""A number of days (follow-up schedules, windows)."""
+Handle = Annotated[str, Field(max_length=200)]
+"""A creator handle (the account.handle column)."""
+CampaignName = Annotated[str, Field(max_length=200)]
+"""A campaign name (the campaign.name column)."""
+
+
+class ToolInput(BaseModel):
+    """Base of every tool input model: unknown arguments are an error the model can fix, and
+    no string argument is longer than MAX_TEXT (fields bound to a column use a tighter type)."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_TEXT)
 
 
 class ToolResult(BaseModel):

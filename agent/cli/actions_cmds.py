@@ -46,9 +46,11 @@ def list_actions(
     from rich.console import Console
     from rich.table import Table
 
+    from agent.cli.render import T, pending_action_text
+
     table = Table("id", "kind", "status", "summary", "requested by")
     for r in rows:
-        table.add_row(r["id"][:8], r["kind"], r["status"], r["summary"], r["requested_by"])
+        table.add_row(r["id"][:8], r["kind"], r["status"], T(pending_action_text(r)), r["requested_by"])
     Console().print(table)
 
 

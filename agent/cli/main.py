@@ -37,7 +37,7 @@ def _root(
 
 COMMAND_MODULES = [
     "db_cmds", "import_cmds", "seed_cmds", "index_cmds", "chat_cmds", "demo_cmds", "actions_cmds", "worker_cmds",
-    "outreach_cmds", "slack_cmds",
+    "outreach_cmds", "slack_cmds", "workspaces_cmds",
 ]
 
 
@@ -65,7 +65,11 @@ def main() -> None:
 
     try:
         app()
-    except (UserError, SettingsError) as exc:
+    except SettingsError as exc:
+        # Already one line naming the variable: "Invalid setting KOLPILOT_X: reason".
+        typer.echo(str(exc), err=True)
+        sys.exit(2)
+    except UserError as exc:
         typer.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:

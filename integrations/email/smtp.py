@@ -9,10 +9,12 @@
   ``?verify=0`` to skip certificate checks (never in production).
 
 User and password in the URL are percent-decoded and used for AUTH. Failures are sorted
-into what the caller must do: ``TemporarySendError`` (4xx, connection trouble: retry later
-with the same Message-ID), ``PermanentSendError`` (5xx: the message cannot be delivered)
-and ``SmtpConfigError`` (bad URL, login refused: fix the configuration; nothing is charged
-to the message).
+into what the caller must do: ``SmtpUnreachableError`` (connection refused, DNS, timeout or
+a dropped connection before the DATA command: the message never left us, so nothing is
+charged to it and the rest of the queue would fail the same way), ``TemporarySendError``
+(4xx, or the connection lost after DATA: retry later with the same Message-ID),
+``PermanentSendError`` (5xx: the message cannot be delivered) and ``SmtpConfigError`` (bad
+URL, login refused: fix the configuration; nothing is charged to the message either).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from email.utils import formataddr, formatdate
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 __all__ = [
-    "PermanentSendError", "SendError", "SmtpConfig", "SmtpConfigError", "SmtpSender", "TemporarySendError",
+    "PermanentSendError", "SendError", "SmtpConfig", "SmtpConfigError", "SmtpSender", "SmtpUnreachableError",
+    "TemporarySendError",
     "build_message", "make_message_id",
 ]
 
@@ -42,6 +45,10 @@ class SendError(Exception):
 
 class TemporarySendError(SendError):
     """Try again later (4xx reply, timeout, connection refused or dropped)."""
+
+
+class SmtpUnreachableError(TemporarySendError):
+    """The server could not be reached or dropped us before the message content was sent."""
 
 
 class PermanentSendError(SendError):
@@ -196,16 +203,41 @@ def _text(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:300]
 
 
+class _TracksData:
+    """Remembers whether DATA was issued: before it, the server has nothing of the message."""
+
+    data_started = False
+
+    def data(self, msg):  # noqa: ANN001, ANN201
+        self.data_started = True
+        return super().data(msg)  # type: ignore[misc]
+
+
+class _SMTP(_TracksData, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_TracksData, smtplib.SMTP_SSL):
+    pass
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """Refused, DNS, timeout, reset, closed — not a reply of the server."""
+    return isinstance(exc, smtplib.SMTPServerDisconnected) or (
+        isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException))
+
+
 class SmtpSender:
     """One SMTP connection, opened on the first send and reused; a context manager.
 
     After an error the connection is dropped and the next send reconnects, so one bad
-    message never poisons the rest of a batch.
+    message never poisons the rest of a batch. A reused connection the server closed while
+    idle is reopened once before the failure counts.
     """
 
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
-        self._conn: smtplib.SMTP | None = None
+        self._conn: _SMTP | _SMTPSSL | None = None
 
     def __enter__(self) -> SmtpSender:
         return self
@@ -213,31 +245,48 @@ class SmtpSender:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _SMTP | _SMTPSSL:
+        """Connect, greet, TLS and log in. Login and certificate trouble is SmtpConfigError;
+        anything else here means the server is unreachable (SmtpUnreachableError)."""
         c = self.config
+        logging_in = False
         try:
             if c.security == "ssl":
-                conn: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=c.ssl_context())
+                conn: _SMTP | _SMTPSSL = _SMTPSSL(c.host, c.port, timeout=c.timeout, context=c.ssl_context())
             else:
-                conn = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+                conn = _SMTP(c.host, c.port, timeout=c.timeout)
             conn.ehlo()
             if c.security == "starttls":
                 conn.starttls(context=c.ssl_context())
                 conn.ehlo()
             if c.username:
+                logging_in = True
                 conn.login(c.username, c.password or "")
-        except BaseException as exc:
-            raise _classify(exc) from None
+        except Exception as exc:
+            err = _classify(exc)
+            if isinstance(err, SmtpConfigError):
+                raise err from None
+            if logging_in and not _is_connection_error(exc):
+                raise SmtpConfigError(f"SMTP login failed: {_text(exc)}") from None
+            raise SmtpUnreachableError(f"{c.describe()}: {_text(exc)}") from None
         return conn
 
     def send(self, message: EmailMessage, *, sender: str, recipients: list[str]) -> None:
-        """Hand one message to the server; raises a SendError subclass on failure."""
+        """Hand one message to the server; raises a SendError subclass on failure
+        (SmtpUnreachableError when the failure came before DATA and was not a server reply)."""
+        reused = self._conn is not None
         if self._conn is None:
             self._conn = self._connect()
+        conn = self._conn
+        conn.data_started = False
         try:
-            refused = self._conn.send_message(message, from_addr=sender, to_addrs=recipients)
-        except BaseException as exc:
+            refused = conn.send_message(message, from_addr=sender, to_addrs=recipients)
+        except Exception as exc:
             self.close()
+            if not conn.data_started and _is_connection_error(exc):
+                if reused:  # closed while idle: one fresh connection decides
+                    return self.send(message, sender=sender, recipients=recipients)
+                raise SmtpUnreachableError(f"{self.config.describe()}: {_text(exc)}") from None
             raise _classify(exc) from None
         if refused:  # some recipients refused, others accepted: we send to one recipient, so this is rare
             detail = "; ".join(f"{r}: {code}" for r, (code, _) in refused.items())

@@ -148,6 +148,7 @@ class PayoutStatus(StrEnum):
     approved = "approved"
     paid = "paid"
     rejected = "rejected"
+    reversed = "reversed"  # a correction an approver confirmed (reverse_payout); no longer counts against the fee
 
 
 class MessageStatus(StrEnum):

@@ -32,7 +32,10 @@ class OutreachMessage(SQLModel, table=True):
     message_id: str | None = Field(default=None, max_length=300)
     scheduled_at: datetime | None = None
     sent_at: datetime | None = None
-    attempts: int = 0
+    attempts: int = Field(default=0, description="Message-level failures (server replies after MAIL); outages are not counted")
+    first_attempt_at: datetime | None = Field(default=None, description="First claim by a worker: the maximum age counts from here")
+    lease_expires_at: datetime | None = Field(default=None, description="While sending: the claim lapses after this (worker died)")
+    lease_token: str | None = Field(default=None, max_length=32, description="Which claim holds the message while sending")
     last_error: str | None = Field(default=None, max_length=500)
     created_by: str = Field(default="system", max_length=64)
     created_at: datetime = Field(default_factory=utcnow)

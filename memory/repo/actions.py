@@ -8,6 +8,7 @@ can never both execute the same action.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -57,11 +58,18 @@ def find_by_prefix(session: Session, *, workspace_id: str, prefix: str) -> list[
     )
 
 
-def list_actions(session: Session, *, workspace_id: str, status: str | None = "pending", limit: int = 100) -> list[PendingAction]:
-    """Actions of a workspace, newest first (``status=None`` for all)."""
+def list_actions(
+    session: Session, *, workspace_id: str, status: str | list[str] | None = "pending", limit: int = 100,
+    since: datetime | None = None,
+) -> list[PendingAction]:
+    """Actions of a workspace, newest first (``status=None`` for all; ``since``: created at or after)."""
     q = select(PendingAction).where(PendingAction.workspace_id == workspace_id)
-    if status is not None:
+    if isinstance(status, list):
+        q = q.where(PendingAction.status.in_(status))  # type: ignore[attr-defined]
+    elif status is not None:
         q = q.where(PendingAction.status == status)
+    if since is not None:
+        q = q.where(PendingAction.created_at >= since)
     return list(session.exec(q.order_by(PendingAction.created_at.desc()).limit(limit)))  # type: ignore[attr-defined]
 
 

@@ -5,11 +5,21 @@ audit entry (who, when, what, before/after) sharing one ``op_id`` per tool call.
 reverts the most recent operation of a user in a conversation, entry by entry in reverse,
 unless something depends on it (a row created by the operation is now referenced by a
 later row, or a value it set has been changed since).
+
+Writes made by an approved pending action are final. ``tools.approvals`` runs every executor
+inside ``executing_action(action_id)``: each ChangeSet opened there takes the action's id as its
+``op_id`` — so "this operation is final" is "its op_id is a pending action's id", by
+construction, with no extra column. ``undo_last`` refuses (and reverts nothing) when the last
+operation is final, when it was an approver's decision, or when a row the operation wrote was
+since changed by a final operation or is used by an approved action.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,8 +28,26 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, select
 
-from memory.models import AuditLog
+from memory.models import AuditLog, PendingAction
+from memory.models.common import ActionStatus
+from memory.repo import actions as actions_repo
 from memory.repo import audit
+
+_EXECUTING: ContextVar[str | None] = ContextVar("kolpilot_executing_action", default=None)
+
+
+@contextmanager
+def executing_action(action_id: str) -> Iterator[None]:
+    """Every ChangeSet opened inside belongs to the approved pending action ``action_id`` (final)."""
+    token = _EXECUTING.set(action_id)
+    try:
+        yield
+    finally:
+        _EXECUTING.reset(token)
+
+
+def _new_op_id() -> str:
+    return _EXECUTING.get() or str(uuid.uuid4())
 
 
 def _json_value(value: Any) -> Any:
@@ -41,7 +69,7 @@ class ChangeSet:
     actor: str
     label: str
     conversation_id: str | None = None
-    op_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    op_id: str = field(default_factory=_new_op_id)
     entries: list[AuditLog] = field(default_factory=list)
 
     def _record(self, action: str, obj: SQLModel, before: dict | None, after: dict | None) -> None:
@@ -135,19 +163,47 @@ class UndoResult:
     label: str | None = None
 
 
-def undo_last(session: Session, *, workspace_id: str, actor: str, conversation_id: str | None) -> UndoResult:
-    """Revert the last not-undone operation of ``actor`` in ``conversation_id``."""
+Hint = Callable[[PendingAction], str]
+# Audit entries of an approver's decision on a pending action ("rejectd": older rows' spelling).
+_DECISIONS = {"approved", "rejected", "rejectd", "executed", "execution_failed"}
+_RAN = [ActionStatus.approved.value, ActionStatus.executed.value]  # an approver ran it
+
+
+def _default_hint(action: PendingAction) -> str:
+    return "ask for a new action that an approver confirms"
+
+
+def undo_last(session: Session, *, workspace_id: str, actor: str, conversation_id: str | None,
+              hint: Hint | None = None) -> UndoResult:
+    """Revert the last not-undone operation of ``actor`` in ``conversation_id``.
+
+    Refuses, changing nothing, when that operation is final (see the module docstring);
+    ``hint(action)`` says how to correct a final action instead ("ask for ...").
+    """
+    hint = hint or _default_hint
     last = audit.last_undoable(session, workspace_id=workspace_id, actor=actor, conversation_id=conversation_id)
     while last is not None and last.op_id is None:
-        # Entries without an operation (approvals, refusals) are not undoable; look further back.
+        if last.entity == "pending_action" and last.action in _DECISIONS and last.entity_id:
+            decided = actions_repo.get(session, workspace_id=workspace_id, action_id=last.entity_id)
+            if decided is not None:
+                return _final(decided, hint)
+        # Other entries without an operation (refused clicks) changed nothing; look further back.
         last.undone = True
         session.add(last)
         last = audit.last_undoable(session, workspace_id=workspace_id, actor=actor, conversation_id=conversation_id)
     if last is None:
         return UndoResult(False, "Nothing to undo: you have made no changes in this conversation.")
+    executed = actions_repo.get(session, workspace_id=workspace_id, action_id=last.op_id)
+    if executed is not None:  # the op_id of an approved action's writes is the action's id
+        return _final(executed, hint)
     entries = list(session.exec(select(AuditLog).where(AuditLog.op_id == last.op_id).order_by(AuditLog.id.desc())))  # type: ignore[arg-type]
     own = {(e.entity, e.entity_id or "") for e in entries}
     # Check everything first: an undo is all or nothing.
+    blocked = _used_by_final(session, workspace_id=workspace_id, entries=entries)
+    if blocked is not None:
+        why, action = blocked
+        return UndoResult(False, f"Can't undo {last.op_label}: {why}, which an approver executed and is final. "
+                                 f"To correct it, {hint(action)}.", last.op_label)
     for e in entries:
         cls = _model_for(e.entity)
         if e.action == "create":
@@ -190,6 +246,61 @@ def undo_last(session: Session, *, workspace_id: str, actor: str, conversation_i
     session.add(marker)
     session.flush()
     return UndoResult(True, f"Undone: {last.op_label} ({len(entries)} change{'s' if len(entries) != 1 else ''} reverted).", last.op_label)
+
+
+def _final(action: PendingAction, hint: Hint) -> UndoResult:
+    if action.status == ActionStatus.rejected.value:
+        return UndoResult(False, f"Can't undo the rejection of {action.kind}: an approver's decision is final. "
+                                 "To try again, ask for the action again.", action.kind)
+    if action.status == ActionStatus.failed.value:
+        return UndoResult(False, f"Can't undo {action.kind}: it failed when an approver ran it, so it changed nothing "
+                                 "to revert.", action.kind)
+    return UndoResult(False, f"Can't undo {action.kind}: it was executed by an approver and is final. "
+                             f"To correct it, {hint(action)}.", action.kind)
+
+
+def _used_by_final(session: Session, *, workspace_id: str, entries: list[AuditLog]) -> tuple[str, PendingAction] | None:
+    """Why a row this operation wrote is now part of an approved action, and that action: the action created
+    by the operation was approved, a final operation changed the row later, or (for rows the
+    operation created) an approved action's payload names it."""
+    rows = {(e.entity, e.entity_id) for e in entries if e.entity_id}
+    for entity, entity_id in sorted(rows, key=lambda r: (r[0] != "pending_action", r)):  # its own actions first
+        if entity == "pending_action":
+            action = actions_repo.get(session, workspace_id=workspace_id, action_id=entity_id)
+            if action is not None and action.status in _RAN:
+                return f"its action {action.kind} was approved", action
+            continue
+        later = session.exec(select(AuditLog.op_id).where(
+            AuditLog.workspace_id == workspace_id, AuditLog.entity == entity, AuditLog.entity_id == entity_id,
+            AuditLog.id > min(e.id for e in entries), AuditLog.op_id.is_not(None), AuditLog.undone == False,  # type: ignore[union-attr]  # noqa: E712
+        ).distinct())
+        for op_id in later:
+            action = actions_repo.get(session, workspace_id=workspace_id, action_id=op_id)
+            if action is not None:
+                return f"{entity} #{entity_id} was since changed by {action.kind}", action
+    created = {(e.entity, e.entity_id) for e in entries if e.action == "create" and e.entity_id}
+    if created:
+        for action in actions_repo.list_actions(session, workspace_id=workspace_id, status=_RAN, limit=10_000,
+                                                since=min(e.at for e in entries)):
+            hit = created & _payload_rows(action.payload or {})
+            if hit:
+                entity, entity_id = sorted(hit)[0]
+                return f"{entity} #{entity_id} is used by {action.kind}", action
+    return None
+
+
+# Payload keys of pending actions that name rows, besides "<table>_id".
+_PAYLOAD_LISTS = {"messages": "outreach_message"}
+
+
+def _payload_rows(payload: dict[str, Any]) -> set[tuple[str, str]]:
+    out = set()
+    for key, value in payload.items():
+        if key.endswith("_id") and isinstance(value, int | str) and not isinstance(value, bool):
+            out.add((key[:-3], str(value)))
+        elif key in _PAYLOAD_LISTS and isinstance(value, list):
+            out |= {(_PAYLOAD_LISTS[key], str(v["id"])) for v in value if isinstance(v, dict) and "id" in v}
+    return out
 
 
 _VOLATILE = {"updated_at", "version"}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from memory.models import Account, Campaign, Collaboration, Creator
+from memory.domain.money import format_money
+from memory.models import Account, Campaign, Collaboration, Creator, NegotiationEvent, PendingAction
 from memory.models.common import Stage, allowed_moves, utcnow
 from memory.repo.creators import find_accounts_by_handle, normalize_handle
 
@@ -103,3 +106,54 @@ def guarded_move(session: Session, *, collaboration: Collaboration, to_stage: St
         )
     session.expire(collaboration)
     return current.value, seen + 1
+
+
+# --- the agreed fee's history --------------------------------------------------------------------
+
+FEE_CHANGE_KIND = "change_agreed_fee"
+
+
+@dataclass(frozen=True)
+class FeeChange:
+    """One setting of a collaboration's agreed fee (an ``accept`` negotiation event)."""
+
+    amount_cents: int
+    currency: str | None
+    actor: str
+    at: datetime
+    source: str | None  # what it came from: "creator counter $2,200.00" for the first, the previous fee after
+
+
+def fee_history(session: Session, *, workspace_id: str, collaboration_id: int) -> list[FeeChange]:
+    """Every agreed-fee setting of a collaboration, oldest first. Raises awaiting approval are
+    pending actions, not negotiation events, so they are not part of this list."""
+    events = session.exec(
+        select(NegotiationEvent).where(NegotiationEvent.workspace_id == workspace_id,
+                                       NegotiationEvent.collaboration_id == collaboration_id,
+                                       NegotiationEvent.amount_cents.is_not(None))  # type: ignore[union-attr]
+        .order_by(NegotiationEvent.id)  # type: ignore[arg-type]
+    ).all()
+    out: list[FeeChange] = []
+    on_table: NegotiationEvent | None = None
+    for e in events:
+        if e.kind != "accept":
+            on_table = e
+            continue
+        if out:
+            source = f"from {format_money(out[-1].amount_cents, out[-1].currency)}"
+        elif on_table is not None:
+            source = f"from {on_table.party} {on_table.kind} {format_money(on_table.amount_cents, on_table.currency)}"
+        else:
+            source = "accepted directly"
+        out.append(FeeChange(int(e.amount_cents), e.currency, e.actor, e.at, source))  # type: ignore[arg-type]
+    return out
+
+
+def pending_actions_for(session: Session, *, workspace_id: str, collaboration_id: int, kinds: tuple[str, ...]) -> list[PendingAction]:
+    """Pending actions of ``kinds`` whose payload names the collaboration, oldest first."""
+    rows = session.exec(
+        select(PendingAction).where(PendingAction.workspace_id == workspace_id, PendingAction.status == "pending",
+                                    PendingAction.kind.in_(kinds))  # type: ignore[attr-defined]
+        .order_by(PendingAction.created_at)  # type: ignore[arg-type]
+    ).all()
+    return [a for a in rows if isinstance(a.payload, dict) and a.payload.get("collaboration_id") == collaboration_id]

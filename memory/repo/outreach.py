@@ -1,11 +1,12 @@
 """Outreach messages (drafts, scheduled sends, follow-ups, replies) and the do-not-contact list.
 
-Sending is claimed, never assumed: ``claim_due`` first takes the workspace's send lock (a
+Sending is claimed, never assumed: the sender first takes the workspace's send lock (a
 no-op UPDATE of the workspace row, which is a row lock on PostgreSQL and the database
 write lock on SQLite), then moves due messages from ``scheduled`` to ``sending`` with a
 conditional UPDATE (``WHERE status = 'scheduled'``). Of two workers, each message goes to
 exactly one; the lock also makes the daily-cap count of one worker see the other's
-in-flight messages.
+in-flight messages. A claim is a lease (``lease_expires_at``, ``lease_token``) renewed while
+the worker lives; a lapsed one is reclaimed by the next claimer (``reclaim_expired``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, literal, or_, update
 from sqlmodel import Session, select
 
 from memory.models import Creator, DoNotContact, OutreachMessage, Workspace
@@ -203,30 +204,60 @@ def due_candidates(session: Session, *, workspace_id: str, now: datetime, limit:
     ))
 
 
-def claim(session: Session, *, message_id: int, now: datetime) -> bool:
+def claim(session: Session, *, message_id: int, now: datetime, lease_until: datetime, token: str) -> bool:
     """scheduled → sending, only if still scheduled. True when this caller won the message.
-    ``updated_at`` takes the sender's clock, which ``release_stuck`` compares against."""
+    The claim is a lease: it lapses at ``lease_until`` unless renewed (``renew_leases``), and
+    only the holder of ``token`` may renew or record it. The first claim stamps
+    ``first_attempt_at`` (the maximum age counts from there)."""
+    first = OutreachMessage.__table__.c.first_attempt_at  # type: ignore[attr-defined]
     res = session.execute(
         update(OutreachMessage)
         .where(OutreachMessage.id == message_id, OutreachMessage.status == MessageStatus.scheduled.value)
-        .values(status=MessageStatus.sending.value, updated_at=now)
+        .values(status=MessageStatus.sending.value, updated_at=now, lease_expires_at=lease_until, lease_token=token,
+                first_attempt_at=func.coalesce(first, literal(now, first.type)))
     )
     return res.rowcount == 1
 
 
-def release_stuck(session: Session, *, workspace_id: str, now: datetime, older_than: timedelta) -> list[OutreachMessage]:
-    """Messages left in ``sending`` by a worker that died go back to ``scheduled`` (same
-    Message-ID, one more attempt): never lost; a duplicate delivery is recognisable by its id."""
+def renew_leases(session: Session, *, workspace_id: str, token: str, message_ids: Sequence[int],
+                 until: datetime) -> set[int]:
+    """Extend the leases this claim still holds; returns the ids still held (a lapsed lease
+    may have been reclaimed by another worker, which then owns the message)."""
+    if not message_ids:
+        return set()
+    held = (OutreachMessage.workspace_id == workspace_id, OutreachMessage.status == MessageStatus.sending.value,
+            OutreachMessage.lease_token == token, OutreachMessage.id.in_(list(message_ids)))  # type: ignore[union-attr]
+    session.execute(update(OutreachMessage).where(*held).values(lease_expires_at=until))
+    return set(session.exec(select(OutreachMessage.id).where(*held)).all())  # type: ignore[arg-type]
+
+
+def reclaim_expired(session: Session, *, workspace_id: str, now: datetime, legacy_after: timedelta) -> list[OutreachMessage]:
+    """Messages left in ``sending`` by a worker that died (lease lapsed; rows claimed before
+    leases existed: ``updated_at`` older than ``legacy_after``) go back to ``scheduled`` with
+    the same Message-ID and no attempt charged: never lost; a duplicate delivery (crash after
+    DATA, before the server's reply) is recognisable by its Message-ID."""
+    lapsed = or_(OutreachMessage.lease_expires_at < now,  # type: ignore[operator]
+                 OutreachMessage.lease_expires_at.is_(None) & (OutreachMessage.updated_at < now - legacy_after))  # type: ignore[union-attr, operator]
     rows = list(session.exec(
         select(OutreachMessage).where(
-            OutreachMessage.workspace_id == workspace_id, OutreachMessage.status == MessageStatus.sending.value,
-            OutreachMessage.updated_at < now - older_than,  # type: ignore[operator]
-        )
+            OutreachMessage.workspace_id == workspace_id, OutreachMessage.status == MessageStatus.sending.value, lapsed)
     ))
     for m in rows:
-        m.status, m.scheduled_at, m.updated_at = MessageStatus.scheduled.value, now, utcnow()
-        m.attempts += 1
+        m.status, m.lease_expires_at, m.lease_token, m.updated_at = MessageStatus.scheduled.value, None, None, utcnow()
         m.last_error = "worker stopped while sending; retried with the same Message-ID"
         session.add(m)
     session.flush()
     return rows
+
+
+def mark_due_unreachable(session: Session, *, workspace_id: str, now: datetime, error: str) -> int:
+    """The SMTP server is down: every due scheduled message starts its maximum-age clock (if
+    it has not yet) and remembers why it waits. Returns how many there are."""
+    first = OutreachMessage.__table__.c.first_attempt_at  # type: ignore[attr-defined]
+    res = session.execute(
+        update(OutreachMessage).where(
+            OutreachMessage.workspace_id == workspace_id, OutreachMessage.status == MessageStatus.scheduled.value,
+            OutreachMessage.direction == "out", OutreachMessage.scheduled_at <= now,  # type: ignore[operator]
+        ).values(last_error=error[:500], first_attempt_at=func.coalesce(first, literal(now, first.type)))
+    )
+    return res.rowcount

@@ -3,7 +3,8 @@
 ``FakeSmtp`` records every accepted message (envelope sender, recipients, parsed email) and
 can be told to fail: ``fail_next(n, code, text)`` answers the next ``n`` DATA commands with an
 error (``451`` temporary, ``550`` permanent); ``refuse(address, code)`` refuses a recipient at
-RCPT time. Options: ``auth=(user, password)`` requires AUTH (over plain SMTP unless TLS is
+RCPT time; ``drop_next(n)`` takes the content of the next ``n`` messages (recorded: a real
+server may deliver them) and closes the connection without the 250 reply. Options: ``auth=(user, password)`` requires AUTH (over plain SMTP unless TLS is
 given), ``starttls=cert_and_key`` offers and requires STARTTLS, ``implicit_tls=...`` serves
 SMTPS. ``self_signed_cert(dir)`` makes a certificate for 127.0.0.1/localhost with openssl.
 """
@@ -89,6 +90,9 @@ class _Handler:
             raw = envelope.original_content or envelope.content
             msg = email.message_from_bytes(raw, policy=email.policy.default)
             self.server.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), msg, raw))  # type: ignore[arg-type]
+            if self.server._drops:
+                self.server._drops -= 1
+                server.transport.abort()  # gone before the reply
         return "250 Message accepted for delivery"
 
 
@@ -104,6 +108,7 @@ class FakeSmtp:
         self.implicit_tls = implicit_tls
         self._failures: list[tuple[int, str]] = []
         self._refused: dict[str, int] = {}
+        self._drops = 0
         self._lock = threading.Lock()
         self.port = _free_port()
         self._controller: Controller | None = None
@@ -153,6 +158,11 @@ class FakeSmtp:
         """Answer the next ``n`` DATA commands with ``code text``."""
         with self._lock:
             self._failures += [(code, text)] * n
+
+    def drop_next(self, n: int = 1) -> None:
+        """Take the next ``n`` messages, then close the connection before answering."""
+        with self._lock:
+            self._drops += n
 
     def refuse(self, address: str, code: int = 550) -> None:
         """Refuse this recipient at RCPT time."""

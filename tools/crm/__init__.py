@@ -6,12 +6,12 @@ from tools.crm.content import add_deliverable, review_content, submit_content
 from tools.crm.logistics import create_discount_code, create_tracking_link, log_shipment
 from tools.crm.negotiation import log_negotiation
 from tools.crm.notes import list_pending_actions, log_note, undo_last_change
-from tools.crm.payouts import mark_payout_paid, propose_payout
+from tools.crm.payouts import mark_payout_paid, propose_payout, reverse_payout
 from tools.crm.pipeline import creator_history, pipeline_status, update_stage
 
 __all__ = [
     "add_deliverable", "add_to_campaign", "create_campaign", "create_discount_code", "create_tracking_link",
     "creator_history", "list_pending_actions", "log_negotiation", "log_note", "log_shipment", "mark_payout_paid",
-    "pipeline_status", "propose_payout", "review_content", "submit_content", "undo_last_change", "update_campaign",
+    "pipeline_status", "propose_payout", "reverse_payout", "review_content", "submit_content", "undo_last_change", "update_campaign",
     "update_stage",
 ]

@@ -11,9 +11,9 @@ from datetime import date
 from sqlmodel import Session
 
 from memory.db import session_scope
+from memory.domain.money import MoneyError, MoneyInput, format_money
 from memory.models import Campaign, Collaboration, Creator, StageEvent
 from memory.models.common import Stage
-from memory.money import MoneyError, check_currency, format_money, parse_amount, to_cents
 from memory.repo import crm
 from memory.repo.changes import ChangeSet
 from memory.repo.creators import normalize_handle
@@ -73,17 +73,16 @@ def display_handle(handle: str) -> str:
     return "@" + normalize_handle(handle)
 
 
-def amount_cents(amount: str | None, currency: str | None, default: str) -> tuple[int, str] | tuple[None, None]:
-    """Parse a user/model supplied amount into (cents, currency); None when not given."""
-    if amount in (None, ""):
+def amount_cents(amount: MoneyInput | None, default: str) -> tuple[int, str] | tuple[None, None]:
+    """A tool's ``{amount, currency}`` → (minor units, ISO currency), the currency defaulting to
+    ``default``; None when not given."""
+    if amount is None:
         return None, None
     try:
-        value, cur = parse_amount(str(amount), default_currency=check_currency(currency) if currency else default)
+        m = amount.to_money(default)
     except MoneyError as exc:
         raise ToolError(f"invalid amount: {exc}") from None
-    if currency:
-        cur = check_currency(currency)
-    return to_cents(value), cur
+    return m.minor_units, m.currency
 
 
 def move(cs: ChangeSet, collab: Collaboration, to: Stage | str, *, note: str | None = None, soft: bool = False) -> bool:
@@ -143,3 +142,40 @@ def parse_date(value: date | str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise ToolError(f"invalid date {value!r}: use YYYY-MM-DD") from None
+
+
+FEE_CARD_KINDS = ("approve_payout", crm.FEE_CHANGE_KIND)
+
+
+def fee_history_lines(s: Session, *, workspace_id: str, collab: Collaboration) -> list[str]:
+    """The agreed fee's history as shown on approval cards (terminal and Slack read it from the
+    pending action's ``payload["fee_history"]``): the fee in force, who set it, when and from
+    what, raises awaiting an approver, then earlier fees (newest first)."""
+    if collab.agreed_fee_cents is None:
+        return ["No agreed fee yet."]
+    history = crm.fee_history(s, workspace_id=workspace_id, collaboration_id=collab.id)
+    head = f"Agreed fee: {money(collab.agreed_fee_cents, collab.currency)}"
+    current = history[-1] if history else None
+    if current is not None and (current.amount_cents, current.currency) == (collab.agreed_fee_cents, collab.currency):
+        head += f" set by {current.actor} on {current.at.date().isoformat()} ({current.source})"
+        earlier = history[:-1]
+    else:
+        head += " (set outside the negotiation log)"
+        earlier = history
+    for a in crm.pending_actions_for(s, workspace_id=workspace_id, collaboration_id=collab.id, kinds=(crm.FEE_CHANGE_KIND,)):
+        p = a.payload
+        head += (f"; raise to {money(p.get('amount_cents'), p.get('currency'))} pending"
+                 f" (requested by {a.requested_by}, action {a.id[:8]})")
+    lines = [head]
+    lines += [f"Earlier: {money(e.amount_cents, e.currency)} set by {e.actor} on {e.at.date().isoformat()} ({e.source})"
+              for e in reversed(earlier[-5:])]
+    return lines
+
+
+def refresh_fee_history(s: Session, *, workspace_id: str, collab: Collaboration) -> None:
+    """Bring the fee history on the collaboration's pending payout and fee-raise cards up to date."""
+    lines = fee_history_lines(s, workspace_id=workspace_id, collab=collab)
+    for a in crm.pending_actions_for(s, workspace_id=workspace_id, collaboration_id=collab.id, kinds=FEE_CARD_KINDS):
+        a.payload = {**a.payload, "fee_history": lines}
+        s.add(a)
+    s.flush()

@@ -10,17 +10,17 @@ from memory.db import session_scope
 from memory.models import Note
 from memory.repo import actions as actions_repo
 from memory.repo.changes import undo_last
-from tools.approvals import describe
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.approvals import correction_hint, describe
+from tools.base import CampaignName, Handle, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common
 
 
 class LogNoteInput(ToolInput):
     """Write a free-text note about a creator (and their collaboration in a campaign)."""
 
-    handle: str = Field(description="Creator handle")
+    handle: Handle = Field(description="Creator handle")
     text: str = Field(description="The note", min_length=1, max_length=5000)
-    campaign: str | None = Field(None, description="Campaign the note is about; omit for a general note on the creator")
+    campaign: CampaignName | None = Field(None, description="Campaign the note is about; omit for a general note on the creator")
 
 
 class NoteResult(ToolResult):
@@ -59,9 +59,11 @@ class UndoResult(ToolResult):
 @tool(ToolTier.draft, progress="Undoing…")
 def undo_last_change(ctx: ToolContext, args: UndoInput) -> UndoResult:
     """Revert the last write you made in this conversation (all of its changes), unless later
-    records depend on it. Approvals, payments and sent messages cannot be undone."""
+    records depend on it. Anything an approver executed (approvals, payments, sends, content
+    approvals) is final and cannot be undone, nor can the drafts those actions used."""
     with session_scope(ctx.sessions) as s:
-        res = undo_last(s, workspace_id=ctx.workspace_id, actor=ctx.user_id, conversation_id=ctx.conversation_id)
+        res = undo_last(s, workspace_id=ctx.workspace_id, actor=ctx.user_id, conversation_id=ctx.conversation_id,
+                        hint=correction_hint)
         if not res.ok:
             raise ToolError(res.message)
     return UndoResult(summary=res.message, undone=res.label)

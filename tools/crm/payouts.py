@@ -10,11 +10,13 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from memory.db import session_scope
+from memory.domain.money import Converter, MoneyInput, to_minor
 from memory.models import Collaboration, Payout, PendingAction
-from memory.models.common import PayoutStatus, Stage, to_cents, utcnow
+from memory.models.common import PayoutStatus, Stage, utcnow
 from memory.repo import actions as actions_repo
+from memory.repo import crm
 from tools.approvals import describe, register_executor
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, Handle, Id, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common
 
 
@@ -40,28 +42,34 @@ def _committed_cents(s, collab_id: int, exclude: int | None = None) -> int:  # n
 
 def _check_limits(ctx: ToolContext, s, collab: Collaboration, cents: int, currency: str, exclude: int | None = None) -> None:  # noqa: ANN001
     """Cap and agreed-fee checks, run when proposing and again when approving."""
-    cap = to_cents(Decimal(ctx.settings.payout_cap))
-    if cents > cap:
+    default = ctx.settings.default_currency
+    cap = to_minor(Decimal(ctx.settings.payout_cap), default)
+    in_default = Converter(ctx.settings.fx_rates, default).convert(cents, currency, default)
+    if in_default is not None and in_default > cap:
         raise ToolError(f"{common.money(cents, currency)} is above the per-payout cap of "
                         f"{common.money(cap, ctx.settings.default_currency)} (KOLPILOT_PAYOUT_CAP)")
     if collab.agreed_fee_cents is None:
         raise ToolError("no agreed fee for this collaboration yet: log the accepted offer first (log_negotiation kind=accept)")
     if currency != collab.currency:
         raise ToolError(f"payout currency {currency} differs from the agreed fee's currency {collab.currency}")
+    if in_default is None:  # the cap is in the default currency (converted, never compared across currencies)
+        raise ToolError(f"no exchange rate from {currency} to {default} to check the per-payout cap (set KOLPILOT_FX_RATES)")
     committed = _committed_cents(s, collab.id, exclude)
     if committed + cents > collab.agreed_fee_cents:
+        pending = crm.pending_actions_for(s, workspace_id=collab.workspace_id, collaboration_id=collab.id, kinds=(crm.FEE_CHANGE_KIND,))
+        hint = "".join(f" (a raise to {common.money(a.payload.get('amount_cents'), a.payload.get('currency'))} is still waiting "
+                       f"for an approver, action {a.id[:8]})" for a in pending[-1:])
         raise ToolError(
             f"{common.money(cents, currency)} plus {common.money(committed, currency)} already proposed/paid exceeds the "
-            f"agreed fee of {common.money(collab.agreed_fee_cents, collab.currency)}")
+            f"agreed fee of {common.money(collab.agreed_fee_cents, collab.currency)}{hint}")
 
 
 class ProposePayoutInput(ToolInput):
     """Propose paying a creator; an approver must approve it before it counts."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
-    amount: str | None = Field(None, description="Amount, e.g. '2200' or '$2,200'; default: the agreed fee minus what is already proposed or paid")
-    currency: str | None = Field(None, description="ISO currency; must match the agreed fee's")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    amount: MoneyInput | None = Field(None, description="Amount in the agreed fee's currency; default: the agreed fee minus what is already proposed or paid")
     note: str | None = Field(None, description="Invoice number or other reference")
 
 
@@ -73,7 +81,7 @@ def propose_payout(ctx: ToolContext, args: ProposePayoutInput) -> PayoutResult:
         s = cs.session
         collab, camp, _ = common.collaboration(s, ctx, args.handle, args.campaign)
         if args.amount:
-            cents, cur = common.amount_cents(args.amount, args.currency, collab.currency)
+            cents, cur = common.amount_cents(args.amount, collab.currency)
         else:
             if collab.agreed_fee_cents is None:
                 raise ToolError("how much? There is no agreed fee to default to")
@@ -88,7 +96,8 @@ def propose_payout(ctx: ToolContext, args: ProposePayoutInput) -> PayoutResult:
         action = actions_repo.create(
             s, workspace_id=ctx.workspace_id, kind="approve_payout",
             summary=f"Approve payout of {common.money(cents, cur)} to {h} for {camp.name}",
-            payload={"payout_id": p.id, "collaboration_id": collab.id, "amount_cents": cents, "currency": cur, "handle": h},
+            payload={"payout_id": p.id, "collaboration_id": collab.id, "amount_cents": cents, "currency": cur, "handle": h,
+                     "fee_history": common.fee_history_lines(s, workspace_id=ctx.workspace_id, collab=collab)},
             requested_by=ctx.user_id, conversation_id=ctx.conversation_id,
         )
         cs.track_created(action)
@@ -108,9 +117,9 @@ def propose_payout(ctx: ToolContext, args: ProposePayoutInput) -> PayoutResult:
 class MarkPayoutPaidInput(ToolInput):
     """Ask an approver to confirm that an approved payout was paid."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
-    payout_id: int | None = Field(None, description="Which payout; default: the creator's only approved payout")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    payout_id: Id | None = Field(None, description="Which payout; default: the creator's only approved payout")
     reference: str | None = Field(None, description="Bank/PayPal reference of the payment")
 
 
@@ -211,3 +220,75 @@ def _execute_approve_content(ctx: ToolContext, action: PendingAction) -> str:
 register_executor("approve_payout", _execute_approve_payout)
 register_executor("mark_payout_paid", _execute_mark_paid)
 register_executor("approve_content", _execute_approve_content)
+
+
+# --- corrections: executed payouts are final, so a mistake is undone by a new, approved action ---
+
+class ReversePayoutInput(ToolInput):
+    """Ask an approver to reverse an approved or paid payout (the correction for a payout approved
+    or paid by mistake; "undo" cannot revert executed actions)."""
+
+    payout_id: Id | None = Field(None, description="Which payout, e.g. 12 for 'payout #12'")
+    handle: Handle | None = Field(None, description="Creator handle, when the payout id is not known")
+    campaign: CampaignName | None = Field(None, description="Campaign name, with handle")
+    reason: str = Field("", max_length=300, description="Why it is reversed (kept in the audit log)")
+
+
+@tool(ToolTier.commit, progress="Preparing the reversal…")
+def reverse_payout(ctx: ToolContext, args: ReversePayoutInput) -> PayoutResult:
+    """Create a pending action to reverse an approved or paid payout; an approver confirms it.
+    Once reversed, the payout no longer counts against the agreed fee. Nothing is refunded by this tool."""
+    with session_scope(ctx.sessions) as s:
+        if args.payout_id is not None:
+            p = s.get(Payout, args.payout_id)
+            if p is None or p.workspace_id != ctx.workspace_id:
+                raise ToolError(f"no payout #{args.payout_id} in this workspace")
+            collab = s.get(Collaboration, p.collaboration_id)
+            from memory.models import Campaign
+
+            camp = s.get(Campaign, collab.campaign_id)
+            camp_name, h = (camp.name if camp else ""), (common.display_handle(args.handle) if args.handle else "")
+        elif args.handle:
+            collab, camp, _ = common.collaboration(s, ctx, args.handle, args.campaign)
+            done = list(s.exec(select(Payout).where(Payout.collaboration_id == collab.id,
+                                                    Payout.status.in_([PayoutStatus.approved.value, PayoutStatus.paid.value]))))  # type: ignore[attr-defined]
+            if not done:
+                raise ToolError("no approved or paid payout to reverse")
+            if len(done) > 1:
+                raise ToolError("which payout? " + ", ".join(f"#{x.id} {common.money(x.amount_cents, x.currency)} ({x.status})" for x in done))
+            p, camp_name, h = done[0], camp.name, common.display_handle(args.handle)
+        else:
+            raise ToolError("which payout? Give its number (e.g. payout #12) or the creator's handle")
+        if p.status not in (PayoutStatus.approved.value, PayoutStatus.paid.value):
+            raise ToolError(f"payout #{p.id} is {p.status}: only approved or paid payouts are reversed (a proposed one is rejected instead)")
+        label = h or f"payout #{p.id}"
+        action = actions_repo.create(
+            s, workspace_id=ctx.workspace_id, kind="reverse_payout",
+            summary=f"Reverse payout #{p.id} of {common.money(p.amount_cents, p.currency)} ({p.status})"
+                    + (f" to {h}" if h else "") + (f": {args.reason}" if args.reason else ""),
+            payload={"payout_id": p.id, "collaboration_id": collab.id, "was": p.status, "reason": args.reason, "handle": h},
+            requested_by=ctx.user_id, conversation_id=ctx.conversation_id,
+        )
+        return PayoutResult(summary=f"Reversing {label} is waiting for an approver (action {action.id[:8]}).",
+                            payout_id=p.id, handle=h, campaign=camp_name, amount=common.money(p.amount_cents, p.currency),
+                            status=p.status, pending_actions=[describe(action)], pending_action_ids=[action.id])
+
+
+def _execute_reverse_payout(ctx: ToolContext, action: PendingAction) -> str:
+    with common.changes(ctx, "reverse_payout") as cs:
+        s = cs.session
+        p = s.get(Payout, action.payload["payout_id"])
+        if p is None or p.workspace_id != ctx.workspace_id:
+            raise ToolError("the payout no longer exists")
+        if p.status != action.payload.get("was"):
+            raise ToolError(f"payout #{p.id} is now {p.status} (was {action.payload.get('was')} when the reversal was asked); nothing was changed")
+        note = "; ".join(x for x in (p.note, f"reversed by {ctx.user_id}: {action.payload.get('reason') or 'no reason given'}") if x)
+        cs.update(p, status=PayoutStatus.reversed.value, note=note[:500])
+        cid = p.collaboration_id
+        msg = f"Payout #{p.id} of {common.money(p.amount_cents, p.currency)} reversed." + (
+            " It was paid: recover the money outside kolpilot." if action.payload.get("was") == PayoutStatus.paid.value else "")
+    common.reindex(ctx, collaboration_ids=[cid])
+    return msg
+
+
+register_executor("reverse_payout", _execute_reverse_payout)
