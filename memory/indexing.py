@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from memory.domain.money import format_money
 from memory.models import (
     Account,
     Campaign,
@@ -38,7 +39,6 @@ from memory.models import (
     Shipment,
     StageEvent,
 )
-from memory.money import format_money
 from memory.tiers import tier_for
 from memory.vectors import VectorItem
 

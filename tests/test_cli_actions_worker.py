@@ -35,7 +35,7 @@ def store(tmp_path: Path):
     for name, args in [
         ("create_campaign", {"name": "Glow Q3", "brand": "Lumière"}),
         ("add_to_campaign", {"campaign": "Glow Q3", "handles": ["@skin.by.sam"]}),
-        ("log_negotiation", {"handle": "skin.by.sam", "campaign": "Glow Q3", "kind": "accept", "amount": "1200"}),
+        ("log_negotiation", {"handle": "skin.by.sam", "campaign": "Glow Q3", "kind": "accept", "amount": {"amount": 1200}}),
         ("add_deliverable", {"handle": "skin.by.sam", "campaign": "Glow Q3", "type": "reel", "due_date": str(today + timedelta(days=1))}),
         ("add_deliverable", {"handle": "skin.by.sam", "campaign": "Glow Q3", "type": "story", "due_date": str(today - timedelta(days=3))}),
         ("propose_payout", {"handle": "skin.by.sam", "campaign": "Glow Q3"}),

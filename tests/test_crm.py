@@ -67,7 +67,7 @@ def err(ctx, tool_name, **args) -> str:
 def ctx(sessions, workspace_id):
     _seed(sessions, workspace_id)
     c = _ctx(sessions, workspace_id)
-    ok(c, "create_campaign", name="Glow Q3", brand="Lumière Skin", goal="awareness", budget="$20,000",
+    ok(c, "create_campaign", name="Glow Q3", brand="Lumière Skin", goal="awareness", budget={"amount": "20000", "currency": "USD"},
        start_date="2026-07-01", end_date="2026-09-30", brief="Vitamin C serum launch", target_niches=["skincare"])
     return c
 
@@ -86,17 +86,17 @@ def test_full_collaboration_from_first_reply_to_paid(ctx) -> None:
     assert r.added == ["@skin.by.sam", "@fitwithmarco"]
     assert ok(ctx, "add_to_campaign", campaign="Glow Q3", handles=["skin.by.sam"]).already_in == ["@skin.by.sam"]
     ok(ctx, "update_stage", handle="@skin.by.sam", campaign="Glow Q3", stage="contacted")
-    r = ok(ctx, "log_negotiation", handle="@skin.by.sam", campaign="Glow Q3", kind="offer", amount="$1,800",
+    r = ok(ctx, "log_negotiation", handle="@skin.by.sam", campaign="Glow Q3", kind="offer", amount={"amount": "1800", "currency": "USD"},
            deliverables="1 reel + 2 stories")
     assert r.stage == "negotiating"
-    r = ok(ctx, "log_negotiation", handle="@skin.by.sam", campaign="Glow Q3", kind="counter", amount="2200",
-           currency="USD", deliverables="1 reel + 2 stories", usage_rights_days=30)
+    r = ok(ctx, "log_negotiation", handle="@skin.by.sam", campaign="Glow Q3", kind="counter", amount={"amount": "2200", "currency": "USD"},
+           deliverables="1 reel + 2 stories", usage_rights_days=30)
     assert r.amount == "$2,200.00"
     r = ok(ctx, "log_negotiation", handle="@skin.by.sam", campaign="Glow Q3", kind="accept")
     assert (r.stage, r.agreed_fee) == ("agreed", "$2,200.00")
     ok(ctx, "add_deliverable", handle="@skin.by.sam", campaign="Glow Q3", type="reel", due_date="2026-11-25")
     ok(ctx, "log_shipment", handle="@skin.by.sam", campaign="Glow Q3", product="Vitamin C serum", carrier="DHL",
-       tracking_number="JD0001", cost="35")
+       tracking_number="JD0001", cost={"amount": "35"})
     assert ok(ctx, "create_discount_code", handle="@skin.by.sam", campaign="Glow Q3", discount_pct=15).code == "SAM15"
     link = ok(ctx, "create_tracking_link", handle="@skin.by.sam", campaign="Glow Q3", destination_url="https://lumiere.example/serum")
     assert "utm_campaign=glow-q3" in link.url and "utm_source=instagram" in link.url
@@ -131,7 +131,7 @@ def test_ambiguous_campaign_gets_a_question_back(ctx) -> None:
     ok(ctx, "create_campaign", name="Fit Fall", brand="Moveo")
     ok(ctx, "add_to_campaign", campaign="Glow Q3", handles=["@fitwithmarco"])
     ok(ctx, "add_to_campaign", campaign="Fit Fall", handles=["@fitwithmarco"])
-    msg = err(ctx, "log_negotiation", handle="@fitwithmarco", kind="counter", amount="900")
+    msg = err(ctx, "log_negotiation", handle="@fitwithmarco", kind="counter", amount={"amount": "900"})
     assert msg.startswith("Which campaign?") and "Glow Q3" in msg and "Fit Fall" in msg
     with session_scope(ctx.sessions) as s:
         assert s.exec(select(NegotiationEvent)).all() == [] or all(
@@ -141,14 +141,14 @@ def test_ambiguous_campaign_gets_a_question_back(ctx) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ({"handle": "@nobody", "campaign": "Glow Q3", "kind": "offer", "amount": "100"}, "creator @nobody not found"),
-        ({"handle": "@skin.by.sm", "campaign": "Glow Q3", "kind": "offer", "amount": "100"}, "did you mean @skin.by.sam"),
-        ({"handle": "@skin.by.sam", "campaign": "Glo Q3", "kind": "offer", "amount": "100"}, "did you mean Glow Q3"),
-        ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "offer", "amount": "-5"}, "invalid amount"),
-        ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "offer", "amount": "lots"}, "invalid amount"),
-        ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "offer", "amount": "100", "currency": "XXX"}, "unknown currency"),
+        ({"handle": "@nobody", "campaign": "Glow Q3", "kind": "offer", "amount": {"amount": 100}}, "creator @nobody not found"),
+        ({"handle": "@skin.by.sm", "campaign": "Glow Q3", "kind": "offer", "amount": {"amount": 100}}, "did you mean @skin.by.sam"),
+        ({"handle": "@skin.by.sam", "campaign": "Glo Q3", "kind": "offer", "amount": {"amount": 100}}, "did you mean Glow Q3"),
+        ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "offer", "amount": {"amount": -5}}, "greater than 0"),
+        ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "offer", "amount": "$100"}, "amount: Input should be a valid dictionary"),
+        ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "offer", "amount": {"amount": 100, "currency": "XXX"}}, "unknown currency"),
         ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "counter"}, "needs an amount"),
-        ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "bribe", "amount": "1"}, "invalid arguments"),
+        ({"handle": "@skin.by.sam", "campaign": "Glow Q3", "kind": "bribe", "amount": {"amount": 1}}, "invalid arguments"),
     ],
 )
 def test_bad_input_gives_one_line_error_and_writes_nothing(ctx, args, expected) -> None:
@@ -171,12 +171,12 @@ def test_stage_moves_are_checked(ctx) -> None:
 def test_payout_cap_and_agreed_fee_are_enforced(ctx) -> None:
     boss = _ctx(ctx.sessions, ctx.workspace_id, user="U_BOSS")
     ok(ctx, "add_to_campaign", campaign="Glow Q3", handles=["@skin.by.sam"])
-    assert "no agreed fee" in err(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount="100")
-    ok(ctx, "log_negotiation", handle="skin.by.sam", campaign="Glow Q3", kind="accept", amount="$6,000")
-    assert "above the per-payout cap" in err(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount="5500")
-    first = ok(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount="4000")
-    assert "exceeds the agreed fee" in err(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount="2500")
-    assert "differs from the agreed fee" in err(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount="100 EUR")
+    assert "no agreed fee" in err(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount={"amount": "100"})
+    ok(ctx, "log_negotiation", handle="skin.by.sam", campaign="Glow Q3", kind="accept", amount={"amount": "6000", "currency": "USD"})
+    assert "above the per-payout cap" in err(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount={"amount": "5500"})
+    first = ok(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount={"amount": "4000"})
+    assert "exceeds the agreed fee" in err(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount={"amount": "2500"})
+    assert "differs from the agreed fee" in err(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3", amount={"amount": "100", "currency": "EUR"})
     assert decide(boss, first.pending_action_ids[0], approve=False).ok
     with session_scope(ctx.sessions) as s:
         assert s.get(Payout, first.payout_id).status == "proposed"  # rejected action: money untouched
@@ -185,7 +185,7 @@ def test_payout_cap_and_agreed_fee_are_enforced(ctx) -> None:
 
 def test_model_or_non_approver_cannot_complete_payout(ctx) -> None:
     ok(ctx, "add_to_campaign", campaign="Glow Q3", handles=["@skin.by.sam"])
-    ok(ctx, "log_negotiation", handle="skin.by.sam", campaign="Glow Q3", kind="accept", amount="1000")
+    ok(ctx, "log_negotiation", handle="skin.by.sam", campaign="Glow Q3", kind="accept", amount={"amount": "1000"})
     p = ok(ctx, "propose_payout", handle="skin.by.sam", campaign="Glow Q3")
     res = decide(ctx, p.pending_action_ids[0], approve=True)
     assert not res.ok and "only approvers" in res.message
@@ -226,7 +226,7 @@ def test_codes_and_links_never_collide(ctx) -> None:
 
 def test_undo_reverts_last_write_of_that_user_in_that_conversation(ctx) -> None:
     ok(ctx, "add_to_campaign", campaign="Glow Q3", handles=["@skin.by.sam"])
-    ok(ctx, "log_negotiation", handle="skin.by.sam", campaign="Glow Q3", kind="offer", amount="1500")
+    ok(ctx, "log_negotiation", handle="skin.by.sam", campaign="Glow Q3", kind="offer", amount={"amount": "1500"})
     other = _ctx(ctx.sessions, ctx.workspace_id, user="U_OTHER", conversation="conv-2")
     assert "Nothing to undo" in err(other, "undo_last_change")
     r = ok(ctx, "undo_last_change")

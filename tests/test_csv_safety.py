@@ -142,11 +142,11 @@ def _metrics_store(tmp_path: Path) -> Path:
         upsert_creator_account(s, workspace_id="local", creator=CreatorCreate(name="Sam"),
                                account=AccountCreate(platform="instagram", handle="skin.by.sam", followers=40_000))
     ctx = rt.tool_context(user_id="local", conversation_id="t")
-    for name, args in [("create_campaign", {"name": "Glow Q3", "brand": "Lumière", "budget": "5000"}),
+    for name, args in [("create_campaign", {"name": "Glow Q3", "brand": "Lumière", "budget": {"amount": 5000}}),
                        ("add_to_campaign", {"campaign": "Glow Q3", "handles": ["@skin.by.sam"]}),
-                       ("log_negotiation", {"handle": "skin.by.sam", "campaign": "Glow Q3", "kind": "accept", "amount": "1000"}),
+                       ("log_negotiation", {"handle": "skin.by.sam", "campaign": "Glow Q3", "kind": "accept", "amount": {"amount": 1000}}),
                        ("log_metrics", {"handle": "skin.by.sam", "campaign": "Glow Q3", "on": "2026-07-10",
-                                        "impressions": 50_000, "clicks": 900, "conversions": 12, "revenue": "$600"})]:
+                                        "impressions": 50_000, "clicks": 900, "conversions": 12, "revenue": {"amount": 600, "currency": "USD"}})]:
         out = run_tool(ctx, name, args)
         assert out.ok, out.error
     with session_scope(rt.sessions) as s:  # niches straight into the row: the import would split the comma

@@ -203,7 +203,7 @@ def _stored_document(vi: VectorIndex, workspace_id: str, kind: str, key: str, va
 def test_documents_format_money_from_cents_and_currency() -> None:
     assert format_money(220_000, "USD") == "$2,200.00"
     assert format_money(150_050, "eur") == "€1,500.50"
-    assert format_money(99, "CHF") == "0.99 CHF"
+    assert format_money(99, "CHF") == "CHF 0.99"
 
 
 def test_semantic_query_with_the_real_local_embedder_finds_the_skincare_creator(

@@ -88,3 +88,23 @@ def test_vectorised_metrics_match_compute() -> None:
                 assert math.isnan(v), (name, i)
             else:
                 assert v == pytest.approx(m[name].value, rel=1e-4, abs=1e-6), (name, i)
+
+
+def test_money_metrics_use_the_currency_exponent_yen_has_no_minor_units() -> None:
+    """Amounts are stored in the currency's minor units (¥ has none): a ¥150,000 fee for 10
+    conversions is a CPA of ¥15,000, not ¥150; the vectorised twin agrees."""
+    import numpy as np
+
+    from tools.metrics.engine import FIELDS, IDX
+    from tools.metrics.formulas import metric_arrays
+
+    t = _t(impressions=100_000, clicks=500, conversions=10, likes=1_000, revenue_cents=600_000, cost_cents=150_000)
+    m = compute(t, currency="JPY", emv_cpm=Decimal("500"))
+    assert m["cpa"].display == "¥15,000" and m["cpa"].value == pytest.approx(15_000)
+    assert m["cpm"].display == "¥1,500" and m["cpc"].value == pytest.approx(300)
+    assert m["roas"].display == "4.00x"
+    assert m["emv"].display == "¥50,000" and m["emv"].value == pytest.approx(50_000)  # 100 x ¥500
+    sums = np.array([[getattr(t, f) for f in FIELDS]])
+    arrays = metric_arrays(sums, IDX, "JPY")
+    assert arrays["cpa"][0] == pytest.approx(15_000) and arrays["revenue"][0] == pytest.approx(600_000)
+    assert metric_arrays(sums, IDX, "USD")["cpa"][0] == pytest.approx(150)  # the same numbers as cents of a dollar

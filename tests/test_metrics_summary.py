@@ -157,7 +157,7 @@ def test_currencies_are_converted_or_flagged(sessions, ws) -> None:
         assert camp.currency == "USD"
     flagged = run(_ctx(sessions, ws), "summarize_campaign", campaign="Glow Q3")
     assert flagged.totals.revenue == "$2,000.00"
-    assert any("1,000.00 EUR left out" in n for n in flagged.notes)
+    assert any("€1,000.00 left out" in n for n in flagged.notes)
     converted = run(_ctx(sessions, ws, fx_rates={"EUR": "1.10"}), "summarize_campaign", campaign="Glow Q3")
     assert converted.totals.revenue == "$3,100.00"
 

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from memory.db import session_scope
+from memory.domain.money import Money
 from memory.models import Collaboration, Creator, DoNotContact, NegotiationEvent
 from tests.test_outreach_drafting import make_ctx, messages, ok, seed
 from tools.approvals import decide
@@ -49,15 +50,15 @@ def test_reply_classification(text: str, kind: str) -> None:
 
 
 def test_amounts_and_deliverables_in_replies() -> None:
-    assert find_amount("they want $2,500 for a reel") == "$2,500"
-    assert find_amount("1.5k EUR for 2 stories") == "1.5k EUR"
+    assert find_amount("they want $2,500 for a reel") == Money(250_000, "USD")
+    assert find_amount("1.5k EUR for 2 stories") == Money(150_000, "EUR")
     assert find_amount("I can do 1 reel and 3 stories") is None
     assert find_deliverables("$2,500 for a reel and 3 stories") == "1 reel + 3 stories"
 
 
 def test_a_reply_with_a_price_logs_a_counter_and_stops_the_sequence(ctx) -> None:
     r = ok(ctx, "log_reply", handle="@sam", text="Hey! Happy to, they want $2,500 for a reel")
-    assert (r.reply_kind, r.counter_amount, r.stage) == ("counter", "$2,500", "negotiating")
+    assert (r.reply_kind, r.counter_amount, r.stage) == ("counter", "$2,500.00", "negotiating")
     assert r.cancelled_followups == 3  # the scheduled first email (not sent yet) and both follow-ups
     assert _statuses(ctx, "sam") == ["cancelled"] * 3
     inbound = [m for m in messages(ctx) if m.direction == "in"]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from agent.planner.crm_intents import _DELIVERABLES_RE, _stage_in, parse_date
+from agent.planner.crm_intents import _stage_in, parse_date
 from agent.planner.metrics_intents import _volumes, group_in, metric_in
 
 TODAY = date(2026, 11, 20)
@@ -21,8 +21,10 @@ def test_parse_date(text: str, expected: date | None) -> None:
 
 
 def test_deliverables_phrase() -> None:
-    assert _DELIVERABLES_RE.search("countered at $2,200 for 1 reel + 2 stories with 30-day usage").group(0) == "1 reel + 2 stories"
-    assert _DELIVERABLES_RE.search("wants two videos and a short").group(0) == "two videos and a short"
+    from memory.domain.deliverables import describe_deliverables, parse_deliverables
+
+    assert describe_deliverables(parse_deliverables("countered at $2,200 for 1 reel + 2 stories with 30-day usage")) == "1 reel + 2 stories"
+    assert describe_deliverables(parse_deliverables("wants two videos and a short")) == "2 videos + 1 short"
 
 
 @pytest.mark.parametrize(("text", "stage"), [("move @x to negotiating", "negotiating"), ("put her on hold", "on_hold"),

@@ -11,17 +11,22 @@ from agent.planner import parse as P
 from agent.planner.intents import IntentContext, IntentReply, intent
 from agent.planner.reply import compose_generic
 from agent.planner.workflow import campaign_for, mentioned_campaign, run, target_handles, which_campaign
+from memory.domain.campaigns import STAGE_SYNONYMS
+from memory.domain.deliverables import (
+    Deliverable,
+    describe_deliverables,
+    mentioned_kind,
+    parse_deliverables,
+    parse_exclusivity,
+    parse_usage_rights,
+)
+from memory.domain.money import Money, MoneyError, parse_money
 
 CRM = "CRM"
 
-_DELIVERABLE = r"(?:reels?|stor(?:y|ies)|posts?|videos?|shorts?|tiktoks?|articles?|episodes?|podcasts?|livestreams?|carousels?|blog posts?|newsletters?)"
-_DELIVERABLES_RE = re.compile(rf"\b(?:\d+|an?|one|two|three|four|five)\s*x?\s*{_DELIVERABLE}(?:\s*(?:\+|and|&|,|plus)\s*(?:\d+|an?|one|two|three|four|five)\s*x?\s*{_DELIVERABLE})*", re.I)
-_STAGES = {
-    "prospect": r"prospects?", "contacted": r"contacted|reached out", "negotiating": r"negotiat\w*", "agreed": r"agreed|signed|closed the deal",
-    "product_shipped": r"product shipped|shipped", "content_submitted": r"content submitted|submitted",
-    "posted": r"posted|live|published", "closed": r"closed|done|wrapped up", "declined": r"declined|rejected|lost",
-    "on_hold": r"on hold|paused|hold",
-}
+# stage -> regex of its everyday names, from the domain core (paid and content approved are set by approvals only)
+_STAGES = {stage.value: "|".join(re.escape(w) for w in words) for stage, words in STAGE_SYNONYMS.items()
+           if stage.value not in ("paid", "content_approved")}
 _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
@@ -48,12 +53,19 @@ def parse_date(text: str, today: date) -> date | None:
     return None
 
 
-def _amount(ctx: IntentContext) -> tuple[str | None, str | None]:
-    money = P.parse_money(ctx.text)
-    if money is None:
+def _money(ctx: IntentContext, *, bare: bool = False) -> Money | None:
+    """The amount in the message (memory.domain.money); with ``bare`` also a plain number after
+    at/for/of/to ("countered at 2200"). ``MoneyError`` when it is malformed."""
+    default = ctx.tool_ctx.settings.default_currency
+    money = P.find_amount(ctx.text, default)
+    if money is None and bare:
         m = re.search(r"\b(?:at|for|of|to)\s+(\d[\d,.]*\s*[km]?)\b(?!\s*(?:day|reel|stor|post|video|%))", ctx.low)
-        return (m.group(1), None) if m else (None, None)
-    return str(money.amount), money.currency
+        money = parse_money(m.group(1).strip(), default) if m else None
+    return money
+
+
+def _bad_amount(exc: MoneyError) -> IntentReply:
+    return IntentReply(f"I couldn't read the amount: {exc}", remember=False)
 
 
 def _one(ctx: IntentContext, what: str) -> str | IntentReply:
@@ -79,11 +91,13 @@ def create_campaign(ctx: IntentContext) -> IntentReply:
     name, brand = m.group(1).strip(), (m.group(2) or "").strip()
     if not brand:
         return IntentReply(f"Which brand is {name} for? e.g. “create a campaign {name} for Lumière Skin”.", remember=False)
-    money = P.parse_money(ctx.text)
+    try:
+        money = _money(ctx)
+    except MoneyError as exc:
+        return _bad_amount(exc)
     args: dict[str, Any] = {"name": name, "brand": brand, "goal": P.parse_goal(ctx.text)}
     if money:
-        args["budget"] = str(money.amount)
-        args["currency"] = money.currency
+        args["budget"] = P.money_arg(money)
     dates = re.findall(r"\b20\d{2}-\d{2}-\d{2}\b", ctx.text)
     if dates:
         args["start_date"] = dates[0]
@@ -92,7 +106,10 @@ def create_campaign(ctx: IntentContext) -> IntentReply:
     niches = ctx.parsed.filters.get("niches_any")
     if niches:
         args["target_niches"] = niches
-    return run(ctx, "create_campaign", args, "create the campaign", intent="create_campaign")
+    reply = run(ctx, "create_campaign", args, "create the campaign", intent="create_campaign")
+    if money and money.note:
+        reply.text += f"\nNote: I {money.note}."
+    return reply
 
 
 @intent("add_to_campaign", matcher=lambda c: 0.85 if c.matches(r"\badd\b.*\b(?:to|into)\b") and not c.matches(r"\bdeliverable|note\b") else 0.0,
@@ -136,18 +153,20 @@ def log_negotiation(ctx: IntentContext) -> IntentReply:
         kind = "offer"
     else:
         kind = "counter"
-    amount, currency = _amount(ctx)
+    try:
+        amount = P.money_arg(_money(ctx, bare=True))
+    except MoneyError as exc:
+        return _bad_amount(exc)
     args: dict[str, Any] = {"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False), "kind": kind,
-                            "amount": amount, "currency": currency}
-    d = _DELIVERABLES_RE.search(ctx.text)
-    if d:
-        args["deliverables"] = d.group(0)
-    m = re.search(r"(\d+)[- ]?(?:day|d)\s+(?:of\s+)?(?:paid\s+)?usage", low) or re.search(r"usage rights? (?:for )?(\d+) days", low)
-    if m:
-        args["usage_rights_days"] = int(m.group(1))
-    m = re.search(r"(\d+)[- ]?(?:day|d)\s+exclusiv", low) or re.search(r"exclusiv\w* (?:for )?(\d+) days", low)
-    if m:
-        args["exclusivity_days"] = int(m.group(1))
+                            "amount": amount}
+    items = parse_deliverables(ctx.text)
+    if items:  # every deliverable named ("1 YouTube video and 2 shorts"), in one house style
+        args["deliverables"] = describe_deliverables(items)
+    usage, exclusivity = parse_usage_rights(ctx.text), parse_exclusivity(ctx.text)
+    if usage is not None:
+        args["usage_rights_days"] = usage
+    if exclusivity is not None:
+        args["exclusivity_days"] = exclusivity
     if kind in ("offer", "counter") and amount is None:
         return IntentReply(f"How much did @{who} {'ask for' if kind == 'counter' else 'get offered'}? e.g. “@{who} countered at $2,200”.", remember=False)
     return run(ctx, "log_negotiation", args, "log the negotiation", intent="log_negotiation")
@@ -180,21 +199,25 @@ def update_stage(ctx: IntentContext) -> IntentReply:
 # --- deliverables and content ------------------------------------------------------------------------
 
 @intent("add_deliverable",
-        matcher=lambda c: 0.87 if (c.matches(r"\b(?:deliverable|owes|due|deadline)\b") and _DELIVERABLES_RE.search(c.text) and not c.matches(r"\bsubmitted\b")) else 0.0,
+        matcher=lambda c: 0.87 if (c.matches(r"\b(?:deliverable|owes|due|deadline)\b") and parse_deliverables(c.text) and not c.matches(r"\bsubmitted\b")) else 0.0,
         examples=["@skin.by.sam owes 1 reel due 2026-12-01", "add a deliverable: 2 stories for her due Dec 5"],
         description="Add a deliverable with a due date", capability=CRM, tools=["add_deliverable"])
 def add_deliverable(ctx: IntentContext) -> IntentReply:
     who = _one(ctx, "add the deliverable for")
     if isinstance(who, IntentReply):
         return who
-    m = re.search(rf"\b(\d+|an?|one|two|three|four|five)\s*x?\s*({_DELIVERABLE})", ctx.low)
-    count = (P.word_number(m.group(1)) or 1) if m and m.group(1) not in ("a", "an") else 1
-    kind = m.group(2).rstrip("s") if m else "post"
-    kind = "story" if kind.startswith("stor") else kind
+    items = parse_deliverables(ctx.text) or [Deliverable("post")]
     due = parse_date(ctx.text, ctx.now.date())
-    args = {"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False), "type": kind, "count": count,
-            "due_date": due.isoformat() if due else None}
-    return run(ctx, "add_deliverable", args, "add the deliverable", intent="add_deliverable")
+    calls = [{"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False), "type": d.kind, "count": d.count,
+              "due_date": due.isoformat() if due else None} for d in items]
+    texts: list[str] = []
+    for i, args in enumerate(calls):
+        reply = run(ctx, "add_deliverable", args, "add the deliverable", intent="add_deliverable")
+        if reply.pending:  # "which campaign?": the answer adds this one and the rest ("1 reel and 2 stories")
+            reply.pending["slots"]["more"] = calls[i + 1 :]
+            return reply
+        texts.append(reply.text)
+    return IntentReply("\n".join(texts), intent="add_deliverable", remember=False)
 
 
 @intent("submit_content", matcher=lambda c: 0.9 if c.matches(r"\b(?:submitted|sent (?:us|over) (?:the|her|his)|delivered)\b") and c.matches(r"https?://") else 0.0,
@@ -205,9 +228,8 @@ def submit_content(ctx: IntentContext) -> IntentReply:
     if isinstance(who, IntentReply):
         return who
     url = re.search(r"https?://\S+", ctx.text).group(0).rstrip(".,)")  # type: ignore[union-attr]
-    m = re.search(rf"\b({_DELIVERABLE})\b", ctx.low)
     args = {"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False), "content_url": url,
-            "type": (("story" if m.group(1).startswith("stor") else m.group(1).rstrip("s")) if m else None)}
+            "type": mentioned_kind(ctx.text.replace(url, " "))}
     return run(ctx, "submit_content", args, "record the submission", intent="submit_content")
 
 
@@ -233,10 +255,9 @@ def review_content(ctx: IntentContext) -> IntentReply:
         comment = m.group(1).strip() if m else None
         if not comment:
             return IntentReply("What should change? e.g. “ask @x to change the reel: show the SPF label”.", remember=False)
-    m = re.search(rf"\b({_DELIVERABLE})\b", ctx.low)
     args = {"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False),
             "decision": "request_changes" if changes else "approve", "comment": comment,
-            "type": (("story" if m.group(1).startswith("stor") else m.group(1).rstrip("s")) if m else None)}
+            "type": mentioned_kind(ctx.text)}
     return run(ctx, "review_content", args, "review the content", intent="review_content")
 
 
@@ -254,10 +275,13 @@ def log_shipment(ctx: IntentContext) -> IntentReply:
     carrier = re.search(r"\b(?:via|with|by)\s+(DHL|UPS|FedEx|USPS|La Poste|Colissimo|DPD|GLS|Royal Mail|Hermes|PostNL)\b", ctx.text, re.I)
     tracking = re.search(r"\btracking(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*([A-Z0-9-]{6,})", ctx.text, re.I)
     status = "delivered" if ctx.matches(r"\bdelivered\b") else "shipped"
-    cost = P.parse_money(ctx.text)
+    try:
+        cost = _money(ctx)
+    except MoneyError as exc:
+        return _bad_amount(exc)
     args = {"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False), "product": product,
             "carrier": carrier.group(1) if carrier else None, "tracking_number": tracking.group(1) if tracking else None,
-            "status": status, "cost": str(cost.amount) if cost else None}
+            "status": status, "cost": P.money_arg(cost)}
     return run(ctx, "log_shipment", args, "log the shipment", intent="log_shipment")
 
 
@@ -306,9 +330,11 @@ def propose_payout(ctx: IntentContext) -> IntentReply:
     who = _one(ctx, "pay")
     if isinstance(who, IntentReply):
         return who
-    money = P.parse_money(ctx.text)
-    args = {"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False),
-            "amount": str(money.amount) if money else None, "currency": money.currency if money else None}
+    try:
+        money = _money(ctx)
+    except MoneyError as exc:
+        return _bad_amount(exc)
+    args = {"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False), "amount": P.money_arg(money)}
     return run(ctx, "propose_payout", args, "propose the payout", intent="propose_payout")
 
 
@@ -322,6 +348,24 @@ def mark_paid(ctx: IntentContext) -> IntentReply:
     ref = re.search(r"\b(?:ref(?:erence)?|invoice|transaction)\s*[:#]?\s*([A-Z0-9-]{3,})", ctx.text, re.I)
     args = {"handle": "@" + who, "campaign": campaign_for(ctx, allow_memory=False), "reference": ref.group(1) if ref else None}
     return run(ctx, "mark_payout_paid", args, "mark the payout", intent="mark_payout_paid")
+
+
+@intent("reverse_payout",
+        matcher=lambda c: 0.95 if c.matches(r"\b(?:reverse|revers(?:e|ing)|cancel|void|claw ?back)\b.*\bpay(?:out|ment)\b") else 0.0,
+        examples=["reverse payout #12", "cancel @skin.by.sam's payout, it was approved by mistake"],
+        description="Reverse an approved or paid payout (an approver confirms)", capability=CRM, tools=["reverse_payout"])
+def reverse_payout(ctx: IntentContext) -> IntentReply:
+    pid = re.search(r"\bpay(?:out|ment)\s*(?:#|no\.?|number)?\s*(\d+)\b|#(\d+)", ctx.text, re.I)
+    reason = re.search(r"\b(?:because|since|reason:?|as)\s+(.+)$|,\s*(it was .+)$", ctx.text, re.I)
+    args: dict = {"reason": next((g for g in (reason.groups() if reason else ()) if g), "")[:300]}
+    if pid:
+        args["payout_id"] = int(pid.group(1) or pid.group(2))
+    else:
+        who = _one(ctx, "reverse the payout of")
+        if isinstance(who, IntentReply):
+            return who
+        args.update(handle="@" + who, campaign=campaign_for(ctx, allow_memory=False))
+    return run(ctx, "reverse_payout", args, "reverse the payout", intent="reverse_payout")
 
 
 # --- notes, pipeline, history, undo, approvals --------------------------------------------------------------
@@ -427,4 +471,7 @@ def resume(ctx: IntentContext) -> IntentReply:
     slots = (ctx.pending or {}).get("slots") or {}
     args = dict(slots.get("args") or {})
     args["campaign"] = mentioned_campaign(ctx)
-    return run(ctx, slots["tool"], args, slots.get("doing", "do that"), intent="resume_with_campaign")
+    reply = run(ctx, slots["tool"], args, slots.get("doing", "do that"), intent="resume_with_campaign")
+    for more in slots.get("more") or []:  # the other deliverables of the same message
+        reply.text += "\n" + run(ctx, slots["tool"], {**more, "campaign": args["campaign"]}, slots.get("doing", "do that"), intent="resume_with_campaign").text
+    return reply

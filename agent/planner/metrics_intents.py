@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.planner import parse as P
 from agent.planner.intents import IntentContext, IntentReply, intent
 from agent.planner.reply import compose_generic
 from agent.planner.workflow import campaign_for, campaign_or_ask, mentioned_campaign, run, target_handles
+from memory.domain.money import Money, MoneyError, parse_money
 
 METRICS = "Metrics"
 
@@ -213,6 +215,23 @@ def _volumes(text: str) -> dict[str, int]:
     return out
 
 
+def _revenue(text: str) -> Money | None:
+    """"$1,200 in revenue" / "1.200 € sales": the amount with a currency right before the word
+    (memory.domain.money), else None."""
+    m = re.search(r"\s+(?:in\s+)?(?:revenue|sales)\b", text, re.I)
+    if not m:
+        return None
+    head = text[:m.start()]
+    for i in [0] + [w.end() for w in re.finditer(r"\s", head)]:  # the longest tail that is an amount
+        try:
+            money = parse_money(head[i:], "USD")
+        except MoneyError:
+            continue
+        if money.explicit:
+            return money
+    return None
+
+
 @intent("log_metrics", matcher=lambda c: 0.9 if (c.handles or c.refs.found) and len(_volumes(c.low)) >= 1 and c.matches(r"\b(?:has|have|got|reached|is at|now at|hit|did)\b") and not c.matches(r"\bfind\b|\bover\b") else 0.0,
         examples=["@skin.by.sam's reel has 48k views and 1,240 link clicks"], description="Log reported numbers for a deliverable",
         capability=METRICS, tools=["log_metrics"])
@@ -221,7 +240,7 @@ def log_metrics(ctx: IntentContext) -> IntentReply:
     if len(hs) != 1:
         return IntentReply("Whose numbers are these? Name one creator with @handle.", remember=False)
     m = re.search(r"\b(reel|story|post|video|short|tiktok|article|episode)\b", ctx.low)
-    rev = re.search(r"([$€£]\s?\d[\d,.]*\s*[km]?)\s+(?:in\s+)?(?:revenue|sales)", ctx.text, re.I)
+    revenue = _revenue(ctx.text)
     args = {"handle": "@" + hs[0], "campaign": campaign_for(ctx, allow_memory=False), "deliverable": m.group(1) if m else None,
-            **_volumes(ctx.low), "revenue": rev.group(1) if rev else None}
+            **_volumes(ctx.low), "revenue": P.money_arg(revenue)}
     return run(ctx, "log_metrics", args, "log the numbers", intent="log_metrics")

@@ -31,8 +31,8 @@ from integrations.sources.csv_normalize import (
     parse_money,
 )
 from memory.db import session_scope
+from memory.domain.money import to_minor
 from memory.models import CodeRedemption, Collaboration, DiscountCode
-from memory.models.common import to_cents
 from memory.repo.metrics import refresh_latest
 
 REQUIRED = ("code", "orders", "date")
@@ -99,7 +99,7 @@ def import_redemptions(
                     raise ValueError("orders: empty")
                 money = parse_money(cell("revenue")) if cell("revenue") else None
                 currency = parse_currency(cell("currency")) or (money[1] if money else None) or default_currency
-                revenue_cents = to_cents(money[0]) if money else 0
+                revenue_cents = to_minor(money[0], currency) if money else 0
             except ValueError as exc:
                 report.rejected.append(RejectedRow(line=line, reason=str(exc).splitlines()[0]))
                 continue

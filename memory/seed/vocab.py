@@ -14,6 +14,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from memory.domain.places import country_name
+
 CAPTION_LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "es")
 
 
@@ -38,41 +40,47 @@ def ascii_slug(text: str, sep: str = "") -> str:
 
 @dataclass(frozen=True)
 class Country:
+    """A country of the demo data: its code, how many creators it gets, their languages and
+    cities. Names come from the domain core (memory.domain.places), never from here."""
+
     code: str
-    name: str
     weight: float  # share of generated creators, roughly following creator-economy size
     languages: tuple[tuple[str, float], ...]
     cities: tuple[str, ...]
     currency: str = "USD"
 
+    @property
+    def name(self) -> str:
+        return country_name(self.code)
+
 
 COUNTRIES: tuple[Country, ...] = (
-    Country("US", "United States", 22, (("en", 0.93), ("es", 0.07)),
+    Country("US", 22, (("en", 0.93), ("es", 0.07)),
             ("New York", "Los Angeles", "Austin", "Miami", "Chicago", "Seattle", "Nashville", "Denver")),
-    Country("GB", "United Kingdom", 9, (("en", 1.0),), ("London", "Manchester", "Bristol", "Edinburgh", "Leeds", "Brighton"), "GBP"),
-    Country("CA", "Canada", 4, (("en", 0.75), ("fr", 0.25)), ("Toronto", "Vancouver", "Montreal", "Calgary", "Ottawa"), "CAD"),
-    Country("AU", "Australia", 3, (("en", 1.0),), ("Sydney", "Melbourne", "Brisbane", "Perth"), "AUD"),
-    Country("IE", "Ireland", 1, (("en", 1.0),), ("Dublin", "Cork", "Galway"), "EUR"),
-    Country("IN", "India", 4, (("en", 1.0),), ("Mumbai", "Bengaluru", "Delhi", "Pune", "Hyderabad"), "INR"),
-    Country("SG", "Singapore", 1, (("en", 1.0),), ("Singapore",), "SGD"),
-    Country("ZA", "South Africa", 1, (("en", 1.0),), ("Cape Town", "Johannesburg", "Durban"), "ZAR"),
-    Country("FR", "France", 8, (("fr", 1.0),), ("Paris", "Lyon", "Marseille", "Bordeaux", "Lille", "Nantes", "Toulouse"), "EUR"),
-    Country("BE", "Belgium", 2, (("fr", 0.45), ("nl", 0.55)), ("Brussels", "Antwerp", "Ghent", "Liège"), "EUR"),
-    Country("CH", "Switzerland", 2, (("de", 0.65), ("fr", 0.25), ("it", 0.10)), ("Zurich", "Geneva", "Basel", "Lausanne"), "CHF"),
-    Country("DE", "Germany", 7, (("de", 1.0),), ("Berlin", "Munich", "Hamburg", "Cologne", "Frankfurt", "Leipzig"), "EUR"),
-    Country("AT", "Austria", 1.5, (("de", 1.0),), ("Vienna", "Graz", "Salzburg"), "EUR"),
-    Country("ES", "Spain", 5, (("es", 1.0),), ("Madrid", "Barcelona", "Valencia", "Seville", "Málaga", "Bilbao"), "EUR"),
-    Country("MX", "Mexico", 4, (("es", 1.0),), ("Mexico City", "Guadalajara", "Monterrey", "Puebla"), "MXN"),
-    Country("AR", "Argentina", 2, (("es", 1.0),), ("Buenos Aires", "Córdoba", "Rosario", "Mendoza"), "ARS"),
-    Country("CO", "Colombia", 1.5, (("es", 1.0),), ("Bogotá", "Medellín", "Cali"), "COP"),
-    Country("IT", "Italy", 5, (("it", 1.0),), ("Milan", "Rome", "Turin", "Florence", "Naples", "Bologna"), "EUR"),
-    Country("PT", "Portugal", 1.5, (("pt", 1.0),), ("Lisbon", "Porto", "Braga"), "EUR"),
-    Country("BR", "Brazil", 5, (("pt", 1.0),), ("São Paulo", "Rio de Janeiro", "Belo Horizonte", "Curitiba", "Salvador"), "BRL"),
-    Country("JP", "Japan", 3, (("ja", 1.0),), ("Tokyo", "Osaka", "Kyoto", "Fukuoka", "Sapporo"), "JPY"),
-    Country("KR", "South Korea", 3, (("ko", 1.0),), ("Seoul", "Busan", "Incheon", "Daegu"), "KRW"),
-    Country("NL", "Netherlands", 3, (("nl", 1.0),), ("Amsterdam", "Rotterdam", "Utrecht", "The Hague", "Eindhoven"), "EUR"),
-    Country("SE", "Sweden", 2, (("sv", 1.0),), ("Stockholm", "Gothenburg", "Malmö", "Uppsala"), "SEK"),
-    Country("NO", "Norway", 1, (("no", 1.0),), ("Oslo", "Bergen", "Trondheim"), "NOK"),
+    Country("GB", 9, (("en", 1.0),), ("London", "Manchester", "Bristol", "Edinburgh", "Leeds", "Brighton"), "GBP"),
+    Country("CA", 4, (("en", 0.75), ("fr", 0.25)), ("Toronto", "Vancouver", "Montreal", "Calgary", "Ottawa"), "CAD"),
+    Country("AU", 3, (("en", 1.0),), ("Sydney", "Melbourne", "Brisbane", "Perth"), "AUD"),
+    Country("IE", 1, (("en", 1.0),), ("Dublin", "Cork", "Galway"), "EUR"),
+    Country("IN", 4, (("en", 1.0),), ("Mumbai", "Bengaluru", "Delhi", "Pune", "Hyderabad"), "INR"),
+    Country("SG", 1, (("en", 1.0),), ("Singapore",), "SGD"),
+    Country("ZA", 1, (("en", 1.0),), ("Cape Town", "Johannesburg", "Durban"), "ZAR"),
+    Country("FR", 8, (("fr", 1.0),), ("Paris", "Lyon", "Marseille", "Bordeaux", "Lille", "Nantes", "Toulouse"), "EUR"),
+    Country("BE", 2, (("fr", 0.45), ("nl", 0.55)), ("Brussels", "Antwerp", "Ghent", "Liège"), "EUR"),
+    Country("CH", 2, (("de", 0.65), ("fr", 0.25), ("it", 0.10)), ("Zurich", "Geneva", "Basel", "Lausanne"), "CHF"),
+    Country("DE", 7, (("de", 1.0),), ("Berlin", "Munich", "Hamburg", "Cologne", "Frankfurt", "Leipzig"), "EUR"),
+    Country("AT", 1.5, (("de", 1.0),), ("Vienna", "Graz", "Salzburg"), "EUR"),
+    Country("ES", 5, (("es", 1.0),), ("Madrid", "Barcelona", "Valencia", "Seville", "Málaga", "Bilbao"), "EUR"),
+    Country("MX", 4, (("es", 1.0),), ("Mexico City", "Guadalajara", "Monterrey", "Puebla"), "MXN"),
+    Country("AR", 2, (("es", 1.0),), ("Buenos Aires", "Córdoba", "Rosario", "Mendoza"), "ARS"),
+    Country("CO", 1.5, (("es", 1.0),), ("Bogotá", "Medellín", "Cali"), "COP"),
+    Country("IT", 5, (("it", 1.0),), ("Milan", "Rome", "Turin", "Florence", "Naples", "Bologna"), "EUR"),
+    Country("PT", 1.5, (("pt", 1.0),), ("Lisbon", "Porto", "Braga"), "EUR"),
+    Country("BR", 5, (("pt", 1.0),), ("São Paulo", "Rio de Janeiro", "Belo Horizonte", "Curitiba", "Salvador"), "BRL"),
+    Country("JP", 3, (("ja", 1.0),), ("Tokyo", "Osaka", "Kyoto", "Fukuoka", "Sapporo"), "JPY"),
+    Country("KR", 3, (("ko", 1.0),), ("Seoul", "Busan", "Incheon", "Daegu"), "KRW"),
+    Country("NL", 3, (("nl", 1.0),), ("Amsterdam", "Rotterdam", "Utrecht", "The Hague", "Eindhoven"), "EUR"),
+    Country("SE", 2, (("sv", 1.0),), ("Stockholm", "Gothenburg", "Malmö", "Uppsala"), "SEK"),
+    Country("NO", 1, (("no", 1.0),), ("Oslo", "Bergen", "Trondheim"), "NOK"),
 )
 COUNTRY_BY_CODE: dict[str, Country] = {c.code: c for c in COUNTRIES}
 

@@ -7,12 +7,12 @@ from typing import Literal
 
 from pydantic import Field
 
+from memory.domain.money import MoneyError, MoneyInput, check_currency, format_money
 from memory.models import Campaign, Collaboration
 from memory.models.common import CampaignStatus
-from memory.money import check_currency, format_money
 from memory.repo import crm
 from memory.tiers import TIERS
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, Days, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common
 
 Goal = Literal["awareness", "consideration", "conversions", "credibility", "education", "launch", "ugc", "retention"]
@@ -57,8 +57,8 @@ class CreateCampaignInput(ToolInput):
     name: str = Field(description="Campaign name, unique in the workspace, e.g. 'Glow Q3'", min_length=2, max_length=200)
     brand: str = Field(description="The brand the campaign is for", min_length=1)
     goal: Goal = Field("awareness", description="Main goal: awareness, consideration, conversions, credibility, education, launch, ugc, retention")
-    budget: str | None = Field(None, description="Total budget, e.g. '20000' or '$20,000' or '15k EUR'")
-    currency: str | None = Field(None, description="ISO currency code; default the workspace default")
+    budget: MoneyInput | None = Field(None, description="Total budget, e.g. {\"amount\": 20000, \"currency\": \"EUR\"}")
+    currency: str | None = Field(None, description="Campaign currency (ISO 4217); default the budget's, else the workspace default")
     start_date: date | None = Field(None, description="First day, YYYY-MM-DD")
     end_date: date | None = Field(None, description="Last day, YYYY-MM-DD")
     brief: str | None = Field(None, description="What the brand wants creators to make and say")
@@ -66,13 +66,19 @@ class CreateCampaignInput(ToolInput):
     tone: str = Field("friendly", description="Tone of outreach, e.g. friendly, formal, playful")
     target_niches: list[str] = Field(default_factory=list, description="Niches to target, e.g. ['skincare']")
     target_tiers: list[str] = Field(default_factory=list, description="Tiers to target: nano, micro, macro, mega, celebrity")
-    followup_days: list[int] = Field(default_factory=lambda: [3, 7], description="Days after the first message to send follow-ups")
+    followup_days: list[Days] = Field(default_factory=lambda: [3, 7], max_length=20, description="Days after the first message to send follow-ups")
 
 
 @tool(ToolTier.draft, progress="Creating campaign…")
 def create_campaign(ctx: ToolContext, args: CreateCampaignInput) -> CampaignResult:
     """Create a new campaign with its brand, goal, budget, dates, brief and targets."""
-    cents, cur = common.amount_cents(args.budget, args.currency, ctx.settings.default_currency)
+    try:
+        campaign_cur = check_currency(args.currency) if args.currency else None
+    except MoneyError as exc:
+        raise ToolError(str(exc)) from None
+    cents, cur = common.amount_cents(args.budget, campaign_cur or ctx.settings.default_currency)
+    if campaign_cur and cur and cur != campaign_cur:
+        raise ToolError(f"the budget is in {cur} but currency says {campaign_cur}")
     if args.start_date and args.end_date and args.end_date < args.start_date:
         raise ToolError("end_date is before start_date")
     with common.changes(ctx, "create_campaign") as cs:
@@ -81,7 +87,7 @@ def create_campaign(ctx: ToolContext, args: CreateCampaignInput) -> CampaignResu
         camp = Campaign(
             workspace_id=ctx.workspace_id, name=args.name.strip(), brand=args.brand.strip(), goal=args.goal,
             status=CampaignStatus.planned.value, budget_cents=cents,
-            currency=cur or (check_currency(args.currency) if args.currency else ctx.settings.default_currency),
+            currency=cur or campaign_cur or ctx.settings.default_currency,
             start_date=args.start_date, end_date=args.end_date, brief=args.brief, language=args.language, tone=args.tone,
             target_niches=";".join(n.lower() for n in args.target_niches), target_tiers=_tiers(args.target_tiers) or "",
             settings={"followup_days": sorted(set(args.followup_days))},
@@ -94,13 +100,12 @@ def create_campaign(ctx: ToolContext, args: CreateCampaignInput) -> CampaignResu
 class UpdateCampaignInput(ToolInput):
     """Change fields of an existing campaign; only the fields given are changed."""
 
-    campaign: str = Field(description="Name of the campaign to change")
+    campaign: CampaignName = Field(description="Name of the campaign to change")
     new_name: str | None = Field(None, description="Rename the campaign")
     brand: str | None = Field(None, description="New brand")
     goal: Goal | None = Field(None, description="New goal")
     status: Literal["planned", "active", "paused", "finished"] | None = Field(None, description="New status")
-    budget: str | None = Field(None, description="New total budget, e.g. '25000' or '€18k'")
-    currency: str | None = Field(None, description="ISO currency of the budget")
+    budget: MoneyInput | None = Field(None, description="New total budget; currency default: the campaign's")
     start_date: date | None = Field(None, description="New first day")
     end_date: date | None = Field(None, description="New last day")
     brief: str | None = Field(None, description="New brief")
@@ -108,7 +113,7 @@ class UpdateCampaignInput(ToolInput):
     tone: str | None = Field(None, description="Outreach tone")
     target_niches: list[str] | None = Field(None, description="Replace the target niches")
     target_tiers: list[str] | None = Field(None, description="Replace the target tiers")
-    followup_days: list[int] | None = Field(None, description="Replace the follow-up schedule (days after first message)")
+    followup_days: list[Days] | None = Field(None, max_length=20, description="Replace the follow-up schedule (days after first message)")
 
 
 @tool(ToolTier.draft, progress="Updating campaign…")
@@ -126,7 +131,7 @@ def update_campaign(ctx: ToolContext, args: UpdateCampaignInput) -> CampaignResu
             if v is not None:
                 values[f] = v
         if args.budget is not None:
-            cents, cur = common.amount_cents(args.budget, args.currency or camp.currency, camp.currency)
+            cents, cur = common.amount_cents(args.budget, camp.currency)
             values["budget_cents"], values["currency"] = cents, cur
         if args.target_niches is not None:
             values["target_niches"] = ";".join(n.lower() for n in args.target_niches)
@@ -146,7 +151,7 @@ def update_campaign(ctx: ToolContext, args: UpdateCampaignInput) -> CampaignResu
 class AddToCampaignInput(ToolInput):
     """Add creators to a campaign as prospects (no duplicates)."""
 
-    campaign: str = Field(description="Campaign name")
+    campaign: CampaignName = Field(description="Campaign name")
     handles: list[str] = Field(default_factory=list, description="Creator handles, e.g. ['@skin.by.sam']")
     use_last_results: bool = Field(False, description="Add the creators from the last search/list shown in this conversation")
 

@@ -9,11 +9,12 @@ from typing import Literal
 from pydantic import Field
 from sqlmodel import select
 
+from memory.domain.deliverables import resolve_kind
 from memory.models import Deliverable
 from memory.models.common import Stage
 from memory.repo import actions as actions_repo
 from tools.approvals import describe
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, Handle, Id, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common
 
 
@@ -40,8 +41,8 @@ def _result(d: Deliverable, handle: str, campaign: str, summary: str, pending: l
 class AddDeliverableInput(ToolInput):
     """Add a deliverable (what the creator owes, by when) to a collaboration."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     type: str = Field(description="What: reel, story, post, video, short, article, podcast, livestream, ...", min_length=2, max_length=40)
     count: int = Field(1, ge=1, le=100, description="How many")
     due_date: date | None = Field(None, description="Due date, YYYY-MM-DD")
@@ -52,7 +53,7 @@ def add_deliverable(ctx: ToolContext, args: AddDeliverableInput) -> DeliverableR
     """Record a deliverable with its type, count and due date."""
     with common.changes(ctx, "add_deliverable") as cs:
         collab, camp, _ = common.collaboration(cs.session, ctx, args.handle, args.campaign)
-        d = Deliverable(workspace_id=ctx.workspace_id, collaboration_id=collab.id, type=args.type.lower(), count=args.count,
+        d = Deliverable(workspace_id=ctx.workspace_id, collaboration_id=collab.id, type=resolve_kind(args.type), count=args.count,
                         due_date=args.due_date)
         cs.add(d)
         cid = collab.id
@@ -70,7 +71,7 @@ def _find_deliverable(s, collab_id: int, deliverable_id: int | None, type_: str 
             raise ToolError(f"deliverable #{deliverable_id} is not part of this collaboration")
         return d
     if type_:
-        q = q.where(Deliverable.type == type_.lower())
+        q = q.where(Deliverable.type.in_({type_.lower(), resolve_kind(type_)}))  # type: ignore[attr-defined]
     candidates = [d for d in s.exec(q.order_by(Deliverable.due_date, Deliverable.id)) if d.status in statuses]
     if not candidates:
         raise ToolError("no matching deliverable" + (f" of type {type_}" if type_ else "") + f" in status {'/'.join(statuses)}; add one with add_deliverable")
@@ -83,10 +84,10 @@ def _find_deliverable(s, collab_id: int, deliverable_id: int | None, type_: str 
 class SubmitContentInput(ToolInput):
     """Record that a creator submitted content for review."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     content_url: str = Field(description="Link to the draft or posted content", min_length=4)
-    deliverable_id: int | None = Field(None, description="Which deliverable (id); or give type")
+    deliverable_id: Id | None = Field(None, description="Which deliverable (id); or give type")
     type: str | None = Field(None, description="Deliverable type, e.g. 'reel', when there is no id")
 
 
@@ -108,11 +109,11 @@ def submit_content(ctx: ToolContext, args: SubmitContentInput) -> DeliverableRes
 class ReviewContentInput(ToolInput):
     """Approve submitted content (an approver must confirm) or request changes with a comment."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     decision: Literal["approve", "request_changes"] = Field(description="approve (creates a pending action for an approver) or request_changes")
     comment: str | None = Field(None, description="Feedback for the creator (required for request_changes)")
-    deliverable_id: int | None = Field(None, description="Which deliverable (id); or give type")
+    deliverable_id: Id | None = Field(None, description="Which deliverable (id); or give type")
     type: str | None = Field(None, description="Deliverable type when there is no id")
 
 

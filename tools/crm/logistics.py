@@ -10,22 +10,23 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from pydantic import Field
 from sqlmodel import select
 
+from memory.domain.money import MoneyInput
 from memory.models import DiscountCode, Shipment, TrackingLink
 from memory.models.common import Stage, utcnow
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, Handle, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common
 
 
 class LogShipmentInput(ToolInput):
     """Record a product shipment to a creator (or update its status by tracking number)."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     product: str = Field(description="What was sent", min_length=2)
     carrier: str | None = Field(None, description="Carrier, e.g. DHL, UPS, La Poste")
     tracking_number: str | None = Field(None, description="Tracking number")
     status: Literal["pending", "shipped", "delivered", "returned", "lost"] = Field("shipped", description="Shipment status")
-    cost: str | None = Field(None, description="Product + shipping cost, e.g. '45' or '€45' (counted in campaign cost)")
+    cost: MoneyInput | None = Field(None, description="Product + shipping cost (counted in campaign cost); currency default: the collaboration's")
 
 
 class ShipmentResult(ToolResult):
@@ -46,7 +47,7 @@ def log_shipment(ctx: ToolContext, args: LogShipmentInput) -> ShipmentResult:
     with common.changes(ctx, "log_shipment") as cs:
         s = cs.session
         collab, camp, _ = common.collaboration(s, ctx, args.handle, args.campaign)
-        cents, cur = common.amount_cents(args.cost, None, collab.currency)
+        cents, cur = common.amount_cents(args.cost, collab.currency)
         existing = None
         if args.tracking_number:
             existing = s.exec(select(Shipment).where(Shipment.collaboration_id == collab.id,
@@ -80,8 +81,8 @@ def log_shipment(ctx: ToolContext, args: LogShipmentInput) -> ShipmentResult:
 class CreateDiscountCodeInput(ToolInput):
     """Create a unique discount code for a creator in a campaign (used for attribution)."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     code: str | None = Field(None, description="Desired code (letters/digits); default: derived from the handle, e.g. SAM15")
     discount_pct: float | None = Field(None, gt=0, le=100, description="Discount in percent, e.g. 15")
 
@@ -128,8 +129,8 @@ def create_discount_code(ctx: ToolContext, args: CreateDiscountCodeInput) -> Cod
 class CreateTrackingLinkInput(ToolInput):
     """Create a tracking link with UTM parameters for a creator in a campaign."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     destination_url: str = Field(description="Landing page, e.g. https://brand.com/serum")
     utm_source: str | None = Field(None, description="Default: the creator's platform")
     utm_medium: str = Field("influencer", description="UTM medium")

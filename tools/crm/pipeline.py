@@ -27,7 +27,7 @@ from memory.models import (
 )
 from memory.models.common import Stage
 from memory.repo import crm
-from tools.base import ToolContext, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, Handle, ToolContext, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common
 
 StageName = Literal["prospect", "contacted", "negotiating", "agreed", "product_shipped", "content_submitted",
@@ -37,8 +37,8 @@ StageName = Literal["prospect", "contacted", "negotiating", "agreed", "product_s
 class UpdateStageInput(ToolInput):
     """Move a collaboration to another pipeline stage."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     stage: StageName = Field(description="Target stage (pipeline: prospect → contacted → negotiating → agreed → product_shipped → content_submitted → content_approved → posted → paid → closed; side exits declined, on_hold)")
     note: str | None = Field(None, description="Why, if worth recording")
 
@@ -77,7 +77,7 @@ def update_stage(ctx: ToolContext, args: UpdateStageInput) -> StageResult:
 class PipelineStatusInput(ToolInput):
     """Where every collaboration stands, what is late and what is due."""
 
-    campaign: str | None = Field(None, description="Limit to one campaign; omit for all campaigns")
+    campaign: CampaignName | None = Field(None, description="Limit to one campaign; omit for all campaigns")
     stage: StageName | None = Field(None, description="List only collaborations at this stage")
     days_ahead: int = Field(7, ge=1, le=90, description="Window for upcoming deadlines, in days")
 
@@ -165,8 +165,8 @@ def _handles(s, workspace_id: str):  # noqa: ANN001, ANN202
 class CreatorHistoryInput(ToolInput):
     """Everything that happened with one creator, in order."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Limit to one campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Limit to one campaign")
 
 
 class CreatorHistoryResult(ToolResult):

@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from memory.db import session_scope
+from memory.domain.money import format_money
 from memory.models import Account, Campaign, Collaboration, Deliverable, Payout
-from memory.money import format_money
 from memory.repo import events
 from tools.base import ToolContext
 

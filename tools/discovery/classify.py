@@ -27,20 +27,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
+from memory.domain.numbers import format_compact
+from memory.domain.people import EXPERT_WORDS_RE
 from memory.models import Post
 from memory.repo import search as repo
 from memory.tiers import tier_for
-from tools.base import ToolContext, ToolInput, ToolResult, ToolTier, tool
+from tools.base import Handle, Id, ToolContext, ToolInput, ToolResult, ToolTier, tool
 from tools.discovery.profile import find_creator
-from tools.discovery.search import short_number
 
-EXPERT_WORDS = re.compile(
-    r"\b(?:m\.?d\.?|ph\.?d\.?|dr\.?|doctor|physician|surgeon|dermatologist|dermatology|pharmacist|nurse|dietitian|"
-    r"nutritionist|registered dietitian|psychologist|psychiatrist|dentist|veterinarian|cfa|cpa|chartered|professor|"
-    r"lecturer|researcher|scientist|research fellow|economist|analyst|founder|co-founder|ceo|cto|cfo|executive|"
-    r"attorney|lawyer|engineer|board[- ]certified|author of|phd candidate|md candidate)\b",
-    re.IGNORECASE,
-)
+EXPERT_WORDS = EXPERT_WORDS_RE  # the domain core's expert titles
 EDUCATIONAL_WORDS = re.compile(
     r"\b(?:study|studies|research|evidence|clinical|explained|explainer|how to|guide|ingredients?|science|data|"
     r"analysis|myths?|facts?|lesson|learn|breakdown|deep dive|thread|paper|trial|q&a|faq|why)\b",
@@ -56,9 +51,9 @@ LIFESTYLE_NICHES = {"fashion", "beauty", "makeup", "lifestyle", "travel", "fitne
 class ClassifyCreatorInput(ToolInput):
     """Classify a creator: tier of each account, and influencer vs KOL with reasons."""
 
-    handle: str | None = Field(None, description="The creator's handle, with or without @")
+    handle: Handle | None = Field(None, description="The creator's handle, with or without @")
     platform: str | None = Field(None, description="Platform of the handle, when the same handle exists on several")
-    creator_id: int | None = Field(None, description="Creator id from an earlier result (instead of a handle)")
+    creator_id: Id | None = Field(None, description="Creator id from an earlier result (instead of a handle)")
 
 
 class AccountTier(BaseModel):
@@ -140,7 +135,7 @@ def classify_creator(ctx: ToolContext, args: ClassifyCreatorInput) -> Classifica
     handle = main.handle if main else str(creator.id)
     stored = creator.kind or "influencer"
     agrees = stored == inferred
-    tier_text = ", ".join(f"{t.platform} {t.tier} ({short_number(t.followers)})" for t in tiers[:4]) or "no accounts"
+    tier_text = ", ".join(f"{t.platform} {t.tier} ({format_compact(t.followers, missing='?')})" for t in tiers[:4]) or "no accounts"
     label = "a KOL" if inferred == "kol" else "an influencer"
     summary = f"@{handle} looks like {label} (confidence {confidence:.0%}); tiers: {tier_text}."
     if not agrees:

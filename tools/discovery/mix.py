@@ -43,12 +43,12 @@ low fee (a range). Example creators come from the database through the search bu
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from memory.money import MoneyError, format_money, parse_amount, to_cents
+from memory.domain import campaigns
+from memory.domain.money import Converter, MoneyError, MoneyInput, format_money
 from memory.repo import search as repo
 from memory.repo.search import SearchFilters
 from memory.tiers import followers_range
@@ -64,14 +64,6 @@ GOALS: dict[str, dict[str, int]] = {
     "conversions": {"mega": 0, "macro": 15, "micro": 45, "nano": 20, "kol": 20},
     "credibility": {"mega": 0, "macro": 10, "micro": 20, "nano": 5, "kol": 65},
     "education": {"mega": 0, "macro": 5, "micro": 25, "nano": 10, "kol": 60},
-}
-GOAL_ALIASES = {
-    "reach": "awareness", "brand awareness": "awareness", "visibility": "awareness", "exposure": "awareness",
-    "gen z": "young_audience", "genz": "young_audience", "young": "young_audience", "youth": "young_audience",
-    "young audience": "young_audience", "digital natives": "young_audience", "product launch": "launch",
-    "sales": "conversions", "conversion": "conversions", "performance": "conversions", "purchases": "conversions",
-    "trust": "credibility", "authority": "credibility", "expert credibility": "credibility",
-    "educate": "education", "educational": "education", "consider": "consideration", "engagement": "consideration",
 }
 COMPLEX_NICHES = {"finance", "investing", "crypto", "health", "medicine", "dermatology", "skincare", "tech", "law",
                   "real estate", "science", "nutrition", "business", "automotive", "mental health"}
@@ -100,9 +92,8 @@ class RecommendMixInput(ToolInput):
     """Recommend how to split a campaign budget between influencer tiers and KOLs, with examples."""
 
     goal: str = Field(description="Campaign goal: awareness (or reach), young_audience, launch, consideration, conversions, credibility or education")
-    budget: str | float = Field(description="Total creator budget, e.g. 20000, '$20,000' or '€50k'")
+    budget: MoneyInput = Field(description="Total creator budget; currency default: the workspace's")
     niche: str = Field(description="The campaign's niche, e.g. 'skincare', 'fintech', 'fitness'")
-    currency: str | None = Field(None, description="ISO currency of the budget (default: from the amount, else the workspace default)")
     countries: list[str] | None = Field(None, description="Countries to pick example creators from (names or ISO codes)")
     platforms: list[str] | None = Field(None, description="Platforms to pick example creators from")
 
@@ -138,26 +129,12 @@ class CreatorMixResult(ToolResult):
 
 def resolve_goal(goal: str) -> str:
     """A goal or alias → one of ``GOALS`` (``ToolError`` listing the goals otherwise)."""
-    key = " ".join(goal.strip().lower().replace("-", " ").split())
-    key = GOAL_ALIASES.get(key, key).replace(" ", "_")
-    if key in GOALS:
-        return key
-    options = vocab.close_matches(key, list(GOALS) + list(GOAL_ALIASES))
-    hint = f" — did you mean {', '.join(dict.fromkeys(GOAL_ALIASES.get(o, o) for o in options))}?" if options else ""
+    match = campaigns.resolve_goal(goal, fuzzy=False)
+    if match is not None and match.value in GOALS:
+        return match.value
+    options = campaigns.suggest_goal(goal)
+    hint = f" — did you mean {', '.join(options)}?" if options else ""
     raise ToolError(f"unknown goal {goal!r}{hint} Goals: {', '.join(GOALS)}")
-
-
-def _fx(settings: Any, currency: str) -> Decimal | None:
-    """Units of USD per unit of ``currency`` (None when unknown)."""
-    if currency == "USD":
-        return Decimal(1)
-    rates = {k.upper(): Decimal(str(v)) for k, v in (settings.fx_rates or {}).items()}
-    default = settings.default_currency.upper()
-    if default == "USD":
-        return rates.get(currency)
-    if currency == default and "USD" in rates:
-        return 1 / rates["USD"]
-    return None
 
 
 @tool(ToolTier.read, progress="Planning the creator mix…")
@@ -167,16 +144,11 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
     from typical fees, the reasons (awareness → influencers, credibility/education/complex
     purchases → KOLs, most campaigns → a mix) and 2-3 example creators per segment."""
     goal = resolve_goal(args.goal)
-    default_cur = (args.currency or ctx.settings.default_currency).upper()
     try:
-        amount, currency = parse_amount(args.budget, default_currency=default_cur)
+        budget = args.budget.to_money(ctx.settings.default_currency)
     except MoneyError as exc:
         raise ToolError(f"budget: {exc}") from None
-    if args.currency and isinstance(args.budget, str) and currency != args.currency.upper() and any(
-        s in args.budget for s in "$€£¥"
-    ):
-        raise ToolError(f"budget {args.budget!r} is in {currency} but currency says {args.currency.upper()}")
-    total_cents = to_cents(amount)
+    total_cents, currency = budget.minor_units, budget.currency
     shares = dict(GOALS[goal])
     niche_key = vocab.normalize_niche(args.niche)
     reasons: list[str] = []
@@ -195,10 +167,10 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
         reasons.append(f"{niche_key} is a research-heavy, high-consideration niche: +{move} points to KOLs (from {SEGMENT_LABELS[biggest]}).")
     if shares["kol"] and shares["kol"] < 100:
         reasons.append("Mix example from the brief: lifestyle influencers for awareness + experts (e.g. dermatologists for skincare) for credibility.")
-    rate = _fx(ctx.settings, currency)
-    if rate is None:
+    fx = Converter(ctx.settings.fx_rates, ctx.settings.default_currency)
+    if fx.rate("USD", currency) is None:
         notes.append(f"no FX rate for {currency}: the fee table (USD) is read as {currency}")
-        rate = Decimal(1)
+        fx = Converter({"USD": 1}, currency)
     cuts = ctx.settings.tier_cutoffs
     segments: list[MixSegment] = []
     with ctx.sessions() as s:
@@ -213,8 +185,8 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
             cents = total_cents - allocated if i == len(keys) - 1 else total_cents * shares[key] // 100
             allocated += cents
             low_usd, high_usd = FEES_USD[key]
-            low = int(Decimal(low_usd) / rate * 100)
-            high = int(Decimal(high_usd) / rate * 100)
+            low = fx.convert(low_usd * 100, "USD", currency) or 0
+            high = fx.convert(high_usd * 100, "USD", currency) or 0
             most, fewest = cents // max(low, 1), cents // max(high, 1)
             expected = f"{fewest}–{most}" if fewest != most else f"{most}"
             if most == 0:
@@ -228,10 +200,10 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
                                   follower_ranges=tuple(followers_range(t, cuts) for t in tiers))
                 sort = "engagement" if key in ("micro", "nano") else "followers"
             page = repo.search_accounts(conn, workspace_id=ctx.workspace_id, filters=f, sort=sort, limit=3)  # type: ignore[arg-type]
-            examples = [to_item(h, f, cuts) for h in page.hits]
+            examples = [to_item(h, f, cuts, now=ctx.clock()) for h in page.hits]
             if not examples and key == "kol" and niches:
                 f = SearchFilters(kind="kol", countries=countries, platforms=platforms)
-                examples = [to_item(h, f, cuts) for h in repo.search_accounts(conn, workspace_id=ctx.workspace_id, filters=f, limit=3).hits]
+                examples = [to_item(h, f, cuts, now=ctx.clock()) for h in repo.search_accounts(conn, workspace_id=ctx.workspace_id, filters=f, limit=3).hits]
                 if examples:
                     notes.append(f"no KOLs tagged {niches[0]} yet: KOL examples are from other niches")
             segments.append(MixSegment(

@@ -25,13 +25,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import select
 
+from memory.domain.money import format_money
 from memory.indexing import load_collaboration_records
 from memory.models import Campaign, Collaboration, Creator, CreatorNiche
 from memory.models.common import Stage
-from memory.money import format_money
 from memory.repo.creators import normalize_handle
 from memory.repo.crm import creator_by_handle
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.discovery import vocab
 
 PROFESSIONS: dict[str, str] = {
@@ -58,7 +58,7 @@ class PastCollaborationsInput(ToolInput):
     query: str = Field(description="The question in words, e.g. 'what did we pay dermatologists last year and how did they perform?'")
     kind: Literal["influencer", "kol"] | None = Field(None, description="Only influencers or only KOLs")
     brand: str | None = Field(None, description="Only campaigns for this brand")
-    campaign: str | None = Field(None, description="Only this campaign (name)")
+    campaign: CampaignName | None = Field(None, description="Only this campaign (name)")
     year: int | None = Field(None, ge=2000, le=2100, description="Only collaborations of this year (campaign start, else creation); 'last year' in the query also works")
     stage: str | None = Field(None, description="Only this pipeline stage (e.g. paid, closed, posted, negotiating)")
     niche: str | None = Field(None, description="Only creators in this niche")

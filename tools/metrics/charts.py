@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from memory.domain.money import exponent
+from tools.base import CampaignName, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.metrics.summary import SummarizeCampaignInput, summarize
 
 ChartKind = Literal["roas_by_creator", "cumulative", "spend_vs_budget", "all"]
@@ -58,12 +59,13 @@ def cumulative_series(ctx: ToolContext, campaign: str) -> tuple[list[str], list[
         raise ToolError(f"{sm.campaign} has no metric snapshots yet")
     days, conv, rev = [], [], []
     c = r = 0
+    unit = 10 ** exponent(sm.currency)  # minor units per currency unit
     for g in sorted(sm.groups, key=lambda g: g.key):
         c += g.conversions
         r += g.revenue_cents
         days.append(g.key)
         conv.append(c)
-        rev.append(r / 100)
+        rev.append(r / unit)
     return days, conv, rev, sm.currency, sm.campaign
 
 
@@ -100,7 +102,8 @@ def spend_vs_budget(ctx: ToolContext, campaign: str, out: Path) -> Path:
         budget = crm.campaign_or_error(s, workspace_id=ctx.workspace_id, name=campaign).budget_cents or 0
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 4), dpi=110)
-    ax.bar(["budget", "spent"], [budget / 100, t.cost_cents / 100], color=["#b2bec3", "#e17055"])
+    unit = 10 ** exponent(sm.currency)
+    ax.bar(["budget", "spent"], [budget / unit, t.cost_cents / unit], color=["#b2bec3", "#e17055"])
     ax.set_ylabel(sm.currency)
     ax.set_title(f"{sm.campaign}: spend vs budget ({sm.pacing.get('status', '')})")
     fig.tight_layout()
@@ -130,7 +133,7 @@ def render(ctx: ToolContext, campaign: str, kind: ChartKind, out_dir: Path) -> l
 class ChartInput(ToolInput):
     """Draw campaign charts as PNG images."""
 
-    campaign: str = Field(description="Campaign name")
+    campaign: CampaignName = Field(description="Campaign name")
     chart: ChartKind = Field("all", description="roas_by_creator, cumulative (conversions and revenue over time), spend_vs_budget, or all")
 
 

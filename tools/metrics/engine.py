@@ -17,38 +17,19 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
+from memory.domain.money import Converter, format_money
 from memory.repo import metrics as repo
 from memory.tiers import tier_for
 from tools.metrics.formulas import Totals
 
 COMMITTED_STAGES = {"agreed", "product_shipped", "content_submitted", "content_approved", "posted", "paid", "closed"}
 GROUPS = ("none", "creator", "tier", "platform", "kind", "niche", "country", "day", "week")
-
-
-@dataclass
-class Converter:
-    """Converts cents between currencies with configured rates (or says it can't)."""
-
-    default: str
-    rates: dict[str, Decimal]
-    missing: set[str] = field(default_factory=set)
-
-    def __call__(self, cents: int, cur: str, target: str) -> int | None:
-        cur, target = (cur or target).upper(), target.upper()
-        if cur == target:
-            return cents
-        r = {**{k.upper(): Decimal(str(v)) for k, v in self.rates.items()}, self.default.upper(): Decimal(1)}
-        if cur not in r or target not in r:
-            self.missing.add(cur if cur not in r else target)
-            return None
-        return int((Decimal(cents) * r[cur] / r[target]).quantize(Decimal("1")))
 
 
 # Additive fields, in the column order of the group matrix.
@@ -250,7 +231,7 @@ def _fold(session, *, workspace_id: str, campaign: Any, key: Callable[[Any, dict
             continue
         acc.add(key(c, C), (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum(parts), parts[0], parts[1], parts[2], 0, 0))  # type: ignore[arg-type]
     for cur, cents in unconverted.items():
-        notes.append(f"{cents / 100:,.2f} {cur} left out: no exchange rate to {target} (set KOLPILOT_FX_RATES)")
+        notes.append(f"{format_money(cents, cur)} left out: no exchange rate to {target} (set KOLPILOT_FX_RATES)")
     if coded:
         notes.append(f"attribution: discount-code redemptions used for {len(coded)} collaboration(s) (code beats link)")
     return acc

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel
 
-from memory.money import format_money
+from memory.domain.money import exponent, format_money, to_minor
 
 
 class Metric(BaseModel):
@@ -57,7 +57,7 @@ def ratio(num: float, den: float, *, zero_reason: str, kind: str = "pct", curren
     elif kind == "money":
         cents = (Decimal(num) / Decimal(den) * Decimal(str(scale))).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
         disp = format_money(int(cents), currency)
-        v = v / 100  # cents → currency units
+        v = v / 10 ** exponent(currency or "USD")  # minor units → currency units (¥ has none, $ has cents)
     else:
         disp = f"{v:,.2f}"
     return _metric(round(v, 6), disp, None, basis)
@@ -115,9 +115,10 @@ def compute(t: Totals, *, currency: str, emv_method: str = "cpm_benchmark", emv_
         "roi": ratio(rev - cost, cost, zero_reason="no cost recorded", basis="(revenue - cost) / cost"),
     }
     if emv_method == "cpm_benchmark":
-        emv_cents = int(Decimal(t.impressions) / 1000 * emv_cpm * 100)
-        m["emv"] = _metric(emv_cents / 100, format_money(emv_cents, currency), None,
-                           f"cpm_benchmark: impressions / 1000 x {format_money(int(emv_cpm * 100), currency)}")
+        unit = 10 ** exponent(currency or "USD")
+        emv_minor = int(Decimal(t.impressions) / 1000 * Decimal(str(emv_cpm)) * unit)
+        m["emv"] = _metric(emv_minor / unit, format_money(emv_minor, currency), None,
+                           f"cpm_benchmark: impressions / 1000 x {format_money(to_minor(str(emv_cpm), currency or 'USD'), currency)}")
     else:
         m["emv"] = _na("EMV disabled (KOLPILOT_EMV_METHOD=none)")
     return m
@@ -133,7 +134,7 @@ def pct_change(new: float | None, old: float | None) -> Metric:
     return _metric(round(v, 6), f"{v * 100:+.1f}%")
 
 
-def metric_arrays(sums, idx: dict[str, int]) -> dict[str, object]:  # noqa: ANN001 - numpy in, numpy out
+def metric_arrays(sums, idx: dict[str, int], currency: str = "USD") -> dict[str, object]:  # noqa: ANN001 - numpy in, numpy out
     """Vectorised twin of ``compute`` for ranking many groups at once: metric name → float array
     (NaN where ``compute`` says n/a). Money metrics are in currency units. Tested against ``compute``."""
     import numpy as np
@@ -151,18 +152,19 @@ def metric_arrays(sums, idx: dict[str, int]) -> dict[str, object]:  # noqa: ANN0
             return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
 
     has_cost = cost > 0
+    unit = 10 ** exponent(currency)  # minor units per currency unit
     return {
         "er_by_reach": div(eng, col("reach")),
         "er_by_followers": div(eng, col("followers_x_deliverables")),
         "ctr": div(col("clicks"), col("impressions")),
         "conversion_rate": div(col("conversions"), col("clicks")),
-        "cpm": np.where(has_cost, div(cost, col("impressions")) * 1000 / 100, np.nan),
-        "cpc": np.where(has_cost, div(cost, col("clicks")) / 100, np.nan),
-        "cpe": np.where(has_cost, div(cost, eng) / 100, np.nan),
-        "cpa": np.where(has_cost, div(cost, col("conversions")) / 100, np.nan),
+        "cpm": np.where(has_cost, div(cost, col("impressions")) * 1000 / unit, np.nan),
+        "cpc": np.where(has_cost, div(cost, col("clicks")) / unit, np.nan),
+        "cpe": np.where(has_cost, div(cost, eng) / unit, np.nan),
+        "cpa": np.where(has_cost, div(cost, col("conversions")) / unit, np.nan),
         "roas": div(rev, cost),
         "roi": div(rev - cost, cost),
-        "revenue": rev / 100,
+        "revenue": rev / unit,
         "conversions": col("conversions"),
         "clicks": col("clicks"),
         "impressions": col("impressions"),

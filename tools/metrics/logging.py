@@ -7,29 +7,41 @@ from datetime import date
 from pydantic import Field
 from sqlmodel import select
 
+from memory.domain.money import MoneyInput
 from memory.models import Deliverable, MetricSnapshot
 from memory.repo.metrics import VOLUME_FIELDS, refresh_latest
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import (
+    BigCount,
+    CampaignName,
+    Count,
+    Handle,
+    ToolContext,
+    ToolError,
+    ToolInput,
+    ToolResult,
+    ToolTier,
+    tool,
+)
 from tools.crm import common
 
 
 class LogMetricsInput(ToolInput):
     """Record the current cumulative numbers of one deliverable (what the creator or platform reports)."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     deliverable: str | None = Field(None, description="Deliverable type (e.g. 'reel') or its content URL; default: the creator's only deliverable")
     on: date | None = Field(None, description="Date of the numbers; default today")
-    impressions: int | None = Field(None, ge=0, description="Total impressions so far")
-    reach: int | None = Field(None, ge=0, description="Total reach so far")
-    views: int | None = Field(None, ge=0, description="Total views so far")
-    likes: int | None = Field(None, ge=0, description="Total likes so far")
-    comments: int | None = Field(None, ge=0, description="Total comments so far")
-    shares: int | None = Field(None, ge=0, description="Total shares so far")
-    saves: int | None = Field(None, ge=0, description="Total saves so far")
-    clicks: int | None = Field(None, ge=0, description="Total link clicks so far")
-    conversions: int | None = Field(None, ge=0, description="Total conversions so far")
-    revenue: str | None = Field(None, description="Total attributed revenue so far, e.g. '$1,200'")
+    impressions: BigCount | None = Field(None, description="Total impressions so far")
+    reach: BigCount | None = Field(None, description="Total reach so far")
+    views: BigCount | None = Field(None, description="Total views so far")
+    likes: Count | None = Field(None, description="Total likes so far")
+    comments: Count | None = Field(None, description="Total comments so far")
+    shares: Count | None = Field(None, description="Total shares so far")
+    saves: Count | None = Field(None, description="Total saves so far")
+    clicks: Count | None = Field(None, description="Total link clicks so far")
+    conversions: Count | None = Field(None, description="Total conversions so far")
+    revenue: MoneyInput | None = Field(None, description="Total attributed revenue so far; currency default: the campaign's")
 
 
 class LoggedMetricsResult(ToolResult):
@@ -46,8 +58,7 @@ def log_metrics(ctx: ToolContext, args: LogMetricsInput) -> LoggedMetricsResult:
     """Save reported numbers for a deliverable as today's cumulative snapshot. Numbers not given
     carry over from the previous snapshot; a number lower than before is refused (snapshots are cumulative)."""
     given = {f: getattr(args, f) for f in VOLUME_FIELDS if f != "revenue_cents" and getattr(args, f) is not None}
-    rev_cents, rev_cur = common.amount_cents(args.revenue, None, "USD") if args.revenue else (None, None)
-    if not given and rev_cents is None:
+    if not given and args.revenue is None:
         raise ToolError("which numbers? e.g. views, clicks, conversions")
     on = args.on or ctx.clock().date()
     with common.changes(ctx, "log_metrics") as cs:
@@ -56,6 +67,7 @@ def log_metrics(ctx: ToolContext, args: LogMetricsInput) -> LoggedMetricsResult:
         if collab.account_id is None:
             raise ToolError("this collaboration has no platform account to attach metrics to")
         items = list(s.exec(select(Deliverable).where(Deliverable.collaboration_id == collab.id)))
+        rev_cents, rev_cur = common.amount_cents(args.revenue, camp.currency)
         url = None
         if args.deliverable and args.deliverable.startswith(("http://", "https://")):
             url = args.deliverable

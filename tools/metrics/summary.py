@@ -8,9 +8,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from memory.db import session_scope
-from memory.money import format_money
+from memory.domain.money import format_money, to_minor
 from memory.repo import crm
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import BigCount, CampaignName, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.metrics.engine import IDX, Converter, aggregate, previous_period
 from tools.metrics.formulas import Metric, Totals, compute, metric_arrays, pct_change
 
@@ -50,11 +50,11 @@ def _row(key: str, t: Totals, currency: str, ctx: ToolContext, *, per_period: bo
                       cost=format_money(t.cost_cents, currency), cost_cents=t.cost_cents, metrics=m)
 
 
-def metric_value(row: MetricsRow, name: str) -> float | None:
+def metric_value(row: MetricsRow, name: str) -> float | str | None:
     if name in row.metrics:
         return row.metrics[name].value
     if name == "revenue":
-        return row.revenue_cents / 100
+        return row.revenue  # formatted in the campaign's currency (minor units differ: ¥ has none)
     return float(getattr(row, name))
 
 
@@ -79,7 +79,7 @@ class CampaignSummary(ToolResult):
 class SummarizeCampaignInput(ToolInput):
     """Summarise a campaign's results, optionally for a period and grouped by a dimension."""
 
-    campaign: str = Field(description="Campaign name")
+    campaign: CampaignName = Field(description="Campaign name")
     start: date | None = Field(None, description="First day of the period (YYYY-MM-DD); omit for the whole campaign")
     end: date | None = Field(None, description="Last day of the period (YYYY-MM-DD)")
     group_by: GroupBy = Field("none", description="Break down by creator, tier, platform, kind (KOL vs influencer), niche, country, day or week")
@@ -89,7 +89,7 @@ class SummarizeCampaignInput(ToolInput):
 
 
 def _converter(ctx: ToolContext) -> Converter:
-    return Converter(ctx.settings.default_currency, dict(ctx.settings.fx_rates))
+    return Converter(ctx.settings.fx_rates, ctx.settings.default_currency)
 
 
 def _pacing(camp: Any, spent_cents: int, today: date) -> dict[str, Any]:
@@ -167,7 +167,7 @@ def summarize(ctx: ToolContext, args: SummarizeCampaignInput) -> CampaignSummary
         group_by=args.group_by, totals=totals, groups=groups if args.group_by != "none" else [],
         groups_total=len(agg.keys) if args.group_by != "none" else 0,
         pacing=_pacing(camp, grand.cost_cents, today), change_vs_previous=change,
-        emv_method=f"{ctx.settings.emv_method} ({format_money(int(ctx.settings.emv_cpm * 100), camp.currency)} CPM)"
+        emv_method=f"{ctx.settings.emv_method} ({format_money(to_minor(str(ctx.settings.emv_cpm), camp.currency), camp.currency)} CPM)"
         if ctx.settings.emv_method == "cpm_benchmark" else "none",
         attribution=f"discount code beats link; link = last click within {ctx.settings.attribution_window_days} days",
         notes=notes, narrative=narrative,
@@ -211,11 +211,11 @@ def summarize_campaign(ctx: ToolContext, args: SummarizeCampaignInput) -> Campai
 class TopPerformersInput(ToolInput):
     """Rank creators (or another dimension) of a campaign by a metric, with minimum-volume guards."""
 
-    campaign: str = Field(description="Campaign name")
+    campaign: CampaignName = Field(description="Campaign name")
     metric: MetricName = Field("roas", description="Metric to rank by (cpa/cpc/cpe/cpm: lower is better)")
     by: GroupBy = Field("creator", description="What to rank: creator (default), tier, platform, kind, niche or country")
     limit: int = Field(5, ge=1, le=50, description="How many to show")
-    min_impressions: int = Field(1000, ge=0, description="Ignore rows with fewer impressions (too little volume to judge)")
+    min_impressions: BigCount = Field(1000, description="Ignore rows with fewer impressions (too little volume to judge)")
     min_cost: float = Field(0, ge=0, description="Ignore rows that cost less than this (in the campaign currency)")
 
 
@@ -248,8 +248,8 @@ def top_performers(ctx: ToolContext, args: TopPerformersInput) -> RankingResult:
     if not agg.keys:
         return RankingResult(summary=f"{camp.name} has no results to rank yet.", campaign=camp.name, metric=args.metric, by=args.by,
                              rows=[], excluded=0)
-    values = metric_arrays(agg.sums, IDX)[args.metric] if args.metric != "emv" else agg.sums[:, IDX["impressions"]].astype(float)
-    ok = (agg.sums[:, IDX["impressions"]] >= args.min_impressions) & (agg.sums[:, IDX["cost_cents"]] >= args.min_cost * 100) \
+    values = metric_arrays(agg.sums, IDX, camp.currency)[args.metric] if args.metric != "emv" else agg.sums[:, IDX["impressions"]].astype(float)
+    ok = (agg.sums[:, IDX["impressions"]] >= args.min_impressions) & (agg.sums[:, IDX["cost_cents"]] >= to_minor(str(args.min_cost), camp.currency)) \
         & ~np.isnan(values)
     excluded = int((~ok).sum())
     candidates = np.flatnonzero(ok)
@@ -272,7 +272,7 @@ class CompareInput(ToolInput):
 
     dimension: Literal["kind", "tier", "platform", "country", "niche", "campaign"] = Field(
         description="kind = KOLs vs influencers; campaign = compare whole campaigns")
-    campaign: str | None = Field(None, description="Campaign to compare within (not for dimension=campaign)")
+    campaign: CampaignName | None = Field(None, description="Campaign to compare within (not for dimension=campaign)")
     campaigns: list[str] = Field(default_factory=list, description="Campaigns to compare when dimension=campaign")
     metric: MetricName | None = Field(None, description="Metric to highlight, e.g. cpa")
 

@@ -21,7 +21,7 @@ from pydantic import Field
 from memory.db import session_scope
 from memory.repo import outreach as repo
 from memory.repo.creators import normalize_handle
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common as crm_common
 from tools.outreach import common
 from tools.outreach.common import DraftRequest
@@ -40,7 +40,7 @@ class BulkDraftInput(ToolInput):
     """Draft first outreach messages for many creators at once (resumable: creators that already
     have a draft in the campaign are skipped)."""
 
-    campaign: str | None = Field(None, description="Campaign name; default: the campaign last discussed")
+    campaign: CampaignName | None = Field(None, description="Campaign name; default: the campaign last discussed")
     handles: list[str] = Field(default_factory=list, description="Creator handles to draft for")
     use_last_results: bool = Field(False, description="Draft for the creators of the last search/list shown in this conversation")
     campaign_members: bool = Field(False, description="Draft for every creator already in the campaign (prospects) without a first message")

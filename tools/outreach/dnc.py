@@ -11,7 +11,7 @@ from memory.models.common import MessageStatus, utcnow
 from memory.repo import crm
 from memory.repo import outreach as repo
 from memory.repo.changes import ChangeSet
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import Handle, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common as crm_common
 
 UNSENT = (MessageStatus.scheduled.value, MessageStatus.approved.value)
@@ -50,7 +50,7 @@ def add_to_dnc(cs: ChangeSet, *, workspace_id: str, creator: Creator | None, ema
 class DoNotContactInput(ToolInput):
     """Put a creator or an email address on the do-not-contact list."""
 
-    handle: str | None = Field(None, description="Creator handle (their email is listed too, if known)")
+    handle: Handle | None = Field(None, description="Creator handle (their email is listed too, if known)")
     email: str | None = Field(None, description="An email address to block (when there is no handle)")
     reason: str = Field("requested", description="Why, e.g. 'asked not to be contacted'")
 

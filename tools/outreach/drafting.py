@@ -17,7 +17,7 @@ from memory.models.common import MessageStatus, utcnow
 from memory.repo import crm
 from memory.repo import outreach as repo
 from memory.repo.changes import ChangeSet
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, Handle, Id, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common as crm_common
 from tools.outreach import common
 from tools.outreach.common import DraftRequest, MessageView
@@ -149,8 +149,8 @@ class DraftOutreachInput(ToolInput):
     """Draft a personalised first outreach message to one creator for a campaign, citing one of
     their real recent posts. Creates a draft only; nothing is sent."""
 
-    handle: str = Field(description="Creator handle, e.g. '@skin.by.sam'")
-    campaign: str | None = Field(None, description="Campaign name; default: the campaign last discussed")
+    handle: Handle = Field(description="Creator handle, e.g. '@skin.by.sam'")
+    campaign: CampaignName | None = Field(None, description="Campaign name; default: the campaign last discussed")
     channel: Channel = Field("email", description="email (subject + body) or dm (short direct-message text)")
     language: str | None = Field(None, description="ISO 639-1 language override; default: the campaign's language")
     tone: str | None = Field(None, description="Tone override, e.g. 'formal' or 'casual'; default: the campaign's tone")
@@ -213,9 +213,9 @@ class EditDraftInput(ToolInput):
     """Change a draft: by instruction ("make it shorter", "more formal", "mention the 20% code",
     "change the subject to …") or by giving the new subject/body text."""
 
-    handle: str | None = Field(None, description="Creator handle whose draft to edit (or give message_id)")
-    message_id: int | None = Field(None, description="Draft id (from draft_outreach / review_drafts)")
-    campaign: str | None = Field(None, description="Campaign name, if the creator has drafts in several campaigns")
+    handle: Handle | None = Field(None, description="Creator handle whose draft to edit (or give message_id)")
+    message_id: Id | None = Field(None, description="Draft id (from draft_outreach / review_drafts)")
+    campaign: CampaignName | None = Field(None, description="Campaign name, if the creator has drafts in several campaigns")
     instruction: str | None = Field(None, description="What to change, in the marketer's words")
     new_subject: str | None = Field(None, description="Replace the subject with exactly this text")
     new_body: str | None = Field(None, description="Replace the body with exactly this text")

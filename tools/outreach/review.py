@@ -21,7 +21,7 @@ from memory.repo import actions as actions_repo
 from memory.repo import crm
 from memory.repo import outreach as repo
 from tools.approvals import describe
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import CampaignName, Id, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common as crm_common
 from tools.outreach import common
 from tools.outreach.common import MessageView
@@ -33,7 +33,7 @@ StatusFilter = Literal["all", "draft", "scheduled", "sent", "failed", "cancelled
 class ReviewDraftsInput(ToolInput):
     """List a campaign's outreach messages (drafts by default, or any status) for review."""
 
-    campaign: str | None = Field(None, description="Campaign name; default: the campaign last discussed")
+    campaign: CampaignName | None = Field(None, description="Campaign name; default: the campaign last discussed")
     status: StatusFilter = Field("all", description="Only messages with this status; 'all' for every status")
     handles: list[str] = Field(default_factory=list, description="Only these creators")
     limit: int = Field(50, ge=1, le=500, description="Rows to show")
@@ -97,10 +97,10 @@ class ApproveOutreachInput(ToolInput):
     """Ask an approver to send drafted outreach emails (and their follow-up sequence). Creates one
     pending action; nothing is sent until an approver confirms it."""
 
-    campaign: str | None = Field(None, description="Campaign name; default: the campaign last discussed")
+    campaign: CampaignName | None = Field(None, description="Campaign name; default: the campaign last discussed")
     handles: list[str] = Field(default_factory=list, description="Send the drafts of these creators")
     all: bool = Field(False, description="Send every email draft of the campaign")
-    message_ids: list[int] = Field(default_factory=list, description="Send these draft ids")
+    message_ids: list[Id] = Field(default_factory=list, max_length=500, description="Send these draft ids")
     include_followups: bool = Field(True, description="Also send the follow-ups (campaign followup_days) unless the creator replies")
 
 

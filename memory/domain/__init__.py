@@ -1,0 +1,1 @@
+"""The domain core: vocabularies and parsers for numbers, platforms, deliverables, places, languages and niches, defined once."""
