@@ -83,7 +83,7 @@ def test_chat_repl_runs_scripted_lines_and_prints_a_table(data_dir: Path) -> Non
     out = result.stdout
     assert "Offline mode" in out and "KOLPILOT_LLM_API_KEY" in out  # the banner says how to use a model
     assert "┃ Handle" in out or "Handle" in out.split("find micro")[-1]
-    assert "@skin.by.sam" in out and "4.1%" in out and "ER by" in out  # the basis is always labelled
+    assert "@skin.by.sam" in out and "4.1% · reported" in out and "ER (basis)" in out  # the basis is always labelled
     assert "New conversation: cli:" in out
     assert "Unknown command /bogus" in out
     assert "Bye." in out

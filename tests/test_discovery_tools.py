@@ -211,10 +211,10 @@ def test_platform_tier_country_and_niche_filters_with_reasons(world) -> None:
     assert handles(r) == ["skin.by.sam", "dr.paul.skin", "chloe.skin"]
     first = r.items[0]
     assert first.reasons[0] == "instagram micro (45.2K followers)"
-    assert "ER 4.1% by followers" in first.reasons
+    assert "ER 4.1% · reported" in first.reasons  # an imported rate: said so
     assert "niche: skincare" in first.reasons
     assert "based in France (FR)" in first.reasons
-    assert first.engagement == "4.1% by followers" and first.engagement_basis == "followers"
+    assert first.engagement == "4.1% · reported" and first.engagement_basis == "followers"
     assert r.applied_filters["countries"] == ["FR"] and r.applied_filters["tiers"] == ["micro"]
     assert r.sort == "followers" and not r.has_more
 
@@ -352,7 +352,8 @@ def test_get_creator_profile(world) -> None:
     assert p.kind == "creator_profile"
     assert p.creator.handle == "skin.by.sam" and p.creator.platform == "instagram"
     assert [(a.platform, a.tier) for a in p.accounts] == [("tiktok", "macro"), ("instagram", "micro")]
-    assert p.accounts[1].engagement == "4.1% by followers"
+    assert p.accounts[1].engagement == "4.1% · reported"  # the imported rate: its basis is said
+    assert "ER 4.1% · reported" in p.summary
     assert p.bio and "sensitive skin" in p.bio
     assert len(p.recent_posts) == 4 and p.recent_posts[0].caption.startswith("My CeraVe night routine")
     assert p.recent_posts[0].sponsored and p.recent_posts[0].brands == ["CeraVe"]
@@ -427,7 +428,7 @@ def test_classify_kol_influencer_and_disagreement(world) -> None:
 
 def test_creator_mix_for_awareness_and_credibility(world) -> None:
     ctx = ctx_for(world)
-    aw = recommend_creator_mix(ctx, RecommendMixInput(goal="reach", budget="$20,000", niche="beauty"))
+    aw = recommend_creator_mix(ctx, RecommendMixInput(goal="reach", budget={"amount": 20000, "currency": "USD"}, niche="beauty"))
     assert aw.kind == "creator_mix" and aw.goal == "awareness" and aw.currency == "USD"
     shares = {s.key: s.share_pct for s in aw.segments}
     assert shares["mega"] > shares["kol"] and sum(shares.values()) == 100
@@ -435,14 +436,14 @@ def test_creator_mix_for_awareness_and_credibility(world) -> None:
     micro = next(s for s in aw.segments if s.key == "micro")
     assert micro.budget == "$5,000.00" and micro.expected_creators == "1–10"
     assert any("maximum exposure" in r for r in aw.reasons)
-    cred = recommend_creator_mix(ctx, RecommendMixInput(goal="credibility", budget=30000, niche="skincare", countries=["FR", "DE"]))
+    cred = recommend_creator_mix(ctx, RecommendMixInput(goal="credibility", budget={"amount": 30000}, niche="skincare", countries=["FR", "DE"]))
     kol = next(s for s in cred.segments if s.key == "kol")
     assert kol.share_pct == 75 and any("research-heavy" in r for r in cred.reasons)
     assert {e.handle for e in kol.examples} <= {"dr.lena.derm", "lenahoffmann", "dr.paul.skin"} and kol.examples
     assert "mega" not in {s.key for s in cred.segments}
     assert "KOL" in "".join(cred.fee_assumptions)
     with pytest.raises(ToolError, match="unknown goal 'virality'.*Goals: awareness"):
-        recommend_creator_mix(ctx, RecommendMixInput(goal="virality", budget=1000, niche="beauty"))
+        recommend_creator_mix(ctx, RecommendMixInput(goal="virality", budget={"amount": 1000}, niche="beauty"))
 
 
 # --- search_past_collaborations ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ def test_upgrade_from_0003_keeps_every_row(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     upgrade(engine, "0003")
     # Seed with the current models' columns that exist at 0003 (0004 only widens integer types).
-    seed_demo(session_factory(engine), workspace_id="local")
+    seed_demo(session_factory(engine), workspace_id="local", analytics=False)
     tables = ["creator", "account", "post", "campaign", "collaboration", "stage_event", "payout", "metric_snapshot"]
     with engine.connect() as c:
         before = {t: c.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in tables}
@@ -23,4 +23,8 @@ def test_upgrade_from_0003_keeps_every_row(tmp_path: Path) -> None:
     with engine.connect() as c:
         after = {t: c.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in tables}
         assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        # 0007: the stored rates were import-file rates, so they become the reported ones.
+        rates = c.execute(text("SELECT engagement_rate, reported_engagement_rate, engagement_source FROM account")).all()
     assert after == before
+    assert rates and all(r[0] is not None for r in rates)
+    assert all(r[1] == r[0] and r[2] == "reported" for r in rates)

@@ -126,7 +126,7 @@ def test_search_request_becomes_one_search_call_and_a_readable_list(world) -> No
     turn = say(world, conv(), "find micro skincare creators in France")
     assert calls(turn) == [("search_creators", {"tiers": ["micro"], "niches_any": ["skincare"], "countries": ["FR"], "limit": 10})]
     assert handles(turn) == ["skin.by.sam", "glow.with.mia", "evil.creator", "clair.peau"]
-    assert "1. @skin.by.sam" in turn.reply and "ER 4.1% by followers" in turn.reply
+    assert "1. @skin.by.sam" in turn.reply and "ER 4.1% · reported" in turn.reply
     assert turn.brain == "offline" and turn.usage.total_tokens == 0
 
 
@@ -231,7 +231,7 @@ def test_mix_asks_for_what_is_missing_then_completes(world) -> None:
     turn = say(world, c, "recommend a creator mix for an awareness campaign in skincare")
     assert turn.tool_calls == [] and "budget" in turn.reply
     turn = say(world, c, "$20k")
-    assert calls(turn) == [("recommend_creator_mix", {"goal": "awareness", "budget": "20000.00", "niche": "skincare", "currency": "USD"})]
+    assert calls(turn) == [("recommend_creator_mix", {"goal": "awareness", "budget": {"amount": "20000.00", "currency": "USD"}, "niche": "skincare"})]
     assert "KOLs (experts)" in turn.reply
 
 
@@ -282,3 +282,22 @@ def test_a_capability_adds_an_intent_without_touching_the_core(world, tmp_path: 
     assert planner.run_turn(conv(), "local", "ping").reply == "pong"
     assert "Answer pong" in help_text(reg)
     assert load_intents().get("ping") is None  # the shared registry is untouched
+
+
+def test_create_campaign_with_a_european_budget_stores_minor_units_and_currency(world) -> None:
+    """`kolpilot ask --offline "create a campaign Autumn Push for Lumiere with a budget of 1.500,50 EUR"`."""
+    turn = say(world, conv(), "create a campaign Autumn Push for Lumiere with a budget of 1.500,50 EUR")
+    assert calls(turn) == [("create_campaign", {"name": "Autumn Push", "brand": "Lumiere",
+                                                "budget": {"amount": "1500.50", "currency": "EUR"}})]
+    turn = say(world, conv(), "create a campaign Rio Drop for Lumiere with a budget of R$ 50.000")
+    assert turn.tool_calls and turn.tool_calls[0].args["budget"] == {"amount": "50000.00", "currency": "BRL"}
+    turn = say(world, conv(), "create a campaign Dollar Test for Lumiere with a budget of $1.500")
+    assert "Note: I read 1.500 as 1,500 (thousands separator)." in turn.reply
+    with world["sessions"]() as s:
+        camps = {c.name: (c.budget_cents, c.currency) for c in s.exec(select(Campaign).where(Campaign.workspace_id == world["ws"]))}
+    assert camps["Autumn Push"] == (150050, "EUR") and camps["Rio Drop"] == (5000000, "BRL") and camps["Dollar Test"] == (150000, "USD")
+
+
+def test_a_malformed_amount_is_a_one_line_answer_and_no_call(world) -> None:
+    turn = say(world, conv(), "create a campaign Clash for Lumiere with a budget of €500 USD")
+    assert turn.tool_calls == [] and turn.reply.startswith("I couldn't read the amount:") and "two currencies" in turn.reply

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from agent.planner.parse import (
+    find_amount,
     is_more_request,
     parse_filters,
     parse_goal,
     parse_handles,
-    parse_money,
     parse_number,
     parse_year,
 )
@@ -144,13 +144,13 @@ def test_audience_filters_do_not_leak_into_creator_country() -> None:
     out = f("creators whose audience is mostly female, young audience 18-34, audience in Germany")
     assert out["audience_female_min"] == 0.5
     assert out["audience_18_34_min"] == 0.5
-    assert out["audience_country"] == "DE"
+    assert out["audience_countries"] == ["DE"]
     assert "countries" not in out
     assert f("70% female audience")["audience_female_min"] == pytest.approx(0.7)
-    assert f("French creators with a German audience") == {"countries": ["FR"], "audience_country": "DE"}
+    assert f("French creators with a German audience") == {"countries": ["FR"], "audience_countries": ["DE"]}
     # "followers in Italy" describes the creator; "followers are mostly in Italy" the audience
     assert f("10k to 50k followers in Italy") == {"followers_min": 10_000, "followers_max": 50_000, "countries": ["IT"]}
-    assert f("creators whose followers are mostly in Italy")["audience_country"] == "IT"
+    assert f("creators whose followers are mostly in Italy")["audience_countries"] == ["IT"]
 
 
 def test_email_brands_history_campaign_topic() -> None:
@@ -186,11 +186,13 @@ def test_not_more_requests(text: str) -> None:
 
 def test_handles_money_goal_year() -> None:
     assert parse_handles("tell me about @Skin.By.Sam. and sam@example.com, @dr.lena.derm") == ["skin.by.sam", "dr.lena.derm"]
-    m = parse_money("recommend a creator mix for a $20,000 awareness campaign")
+    m = find_amount("recommend a creator mix for a $20,000 awareness campaign")
     assert (m.amount, m.currency) == (Decimal("20000.00"), "USD")
-    assert parse_money("budget 15k eur").currency == "EUR"
-    assert parse_money("€50k").amount == Decimal("50000.00")
-    assert parse_money("a budget of 8000").currency is None
+    assert find_amount("budget 15k eur").currency == "EUR"
+    assert find_amount("€50k").amount == Decimal("50000.00")
+    bare = find_amount("a budget of 8000", "EUR")
+    assert (bare.minor_units, bare.currency, bare.explicit) == (800_000, "EUR", False)
+    assert find_amount("a budget for the 3 creators") is None
     assert parse_goal("an awareness campaign") == "awareness"
     assert parse_goal("we want credibility with experts") == "credibility"
     now = datetime(2026, 11, 20, tzinfo=UTC)
@@ -254,3 +256,81 @@ def test_workspace_niche_names_win_and_canonical_names_map_onto_them() -> None:
 def test_leftover_words_measure_what_was_not_understood() -> None:
     assert parse_filters("now in Germany").leftover == []
     assert parse_filters("what's the weather in Paris tomorrow?").leftover == ["weather", "tomorrow"]
+
+
+# --- activity, growth and audience country (issue 20) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("creators who posted in the last 30 days", {"posted_within_days": 30}),
+        ("fitness creators who posted this month", {"posted_within_days": 30, "niches_any": ["fitness"]}),
+        ("beauty creators active in the last 2 weeks", {"posted_within_days": 14, "niches_any": ["beauty"]}),
+        ("creators psoted in the lst 30 days", {"posted_within_days": 30}),  # typos
+        ("CREATORS THAT POSTED IN THE PAST WEEK", {"posted_within_days": 7}),
+        ("creators who posted in the last 3 months", {"posted_within_days": 90}),
+        ("active creators only", {"active_only": True}),
+        ("find skincare influencers, only active ones", {"active_only": True, "niches_any": ["skincare"]}),
+        ("actve creators only", {"active_only": True}),
+        ("dormant creators", {"dormant_only": True}),
+        ("show me inactive tiktokers", {"dormant_only": True, "platforms": ["tiktok"]}),
+        ("dormat creators", {"dormant_only": True}),
+        ("creators who haven't posted in 3 months", {"dormant_only": True}),
+        ("creators growing more than 10% a month", {"min_growth_30d_pct": 0.1}),
+        ("creators grwoing over 10% per month", {"min_growth_30d_pct": 0.1}),
+        ("10% monthly growth creators", {"min_growth_30d_pct": 0.1}),
+        ("fast growing fitness creators", {"min_growth_30d_pct": 0.05, "niches_any": ["fitness"]}),
+        ("fast-growing youtubers", {"min_growth_30d_pct": 0.05, "platforms": ["youtube"]}),
+        ("beauty creators with audience in India", {"audience_countries": ["IN"], "niches_any": ["beauty"]}),
+        ("Indian audience skincare creators", {"audience_countries": ["IN"], "niches_any": ["skincare"]}),
+        ("skincare creators with mostly Indian followers", {"audience_countries": ["IN"], "niches_any": ["skincare"]}),
+        ("creators with an audiance in india or brazil", {"audience_countries": ["IN", "BR"]}),
+        ("creators in India", {"countries": ["IN"]}),
+        ("youtubers in India", {"countries": ["IN"], "platforms": ["youtube"]}),
+    ],
+)
+def test_activity_growth_and_audience_country_phrases(text: str, expected: dict) -> None:
+    assert f(text) == expected
+
+
+def test_fast_growing_and_this_month_say_the_threshold_they_used() -> None:
+    assert parse_filters("fast growing creators").notes == ["“fast growing” read as follower growth of at least 5% in 30 days"]
+    assert parse_filters("creators who posted this month").notes == ["“posted this month” read as posted in the last 30 days"]
+    assert parse_filters("creators with 10% growth").notes == ["growth of 10% read as follower growth over 30 days"]
+
+
+def test_most_active_is_still_a_sort_not_a_filter() -> None:
+    assert f("most active creators in France") == {"sort": "recency", "countries": ["FR"]}
+
+
+def test_posted_about_a_topic_in_a_window_keeps_both() -> None:
+    assert f("creators who posted about skincare in the last 30 days") == {"posted_within_days": 30, "topic": "skincare"}
+
+
+@pytest.mark.parametrize(
+    ("text", "unused"),
+    [
+        ("creators in India since 2019", ["since 2019"]),
+        ("creators who haven't posted in 6 months", ["haven't posted in 6 months"]),  # dormant means exactly 90 days
+        ("creators growing 2% a week", ["growing 2% a week"]),
+        ("fitness creators in the last 30 days", ["in the last 30 days"]),  # no posting verb: not guessed
+        ("creators we worked with in 2025", ["in 2025"]),
+        ("beauty creators before March", ["before March"]),
+    ],
+)
+def test_time_conditions_that_map_to_no_filter_are_kept_to_say_back(text: str, unused: list[str]) -> None:
+    parsed = parse_filters(text)
+    assert parsed.unused == unused
+    assert not {"posted_within_days", "dormant_only", "min_growth_30d_pct"} & set(parsed.filters)
+
+
+def test_follower_ranges_with_years_like_numbers_are_not_time_conditions() -> None:
+    parsed = parse_filters("creators with from 2000 to 5000 followers")
+    assert parsed.filters == {"followers_min": 2000, "followers_max": 5000} and parsed.unused == []
+
+
+def test_vague_windows_are_said_back_and_a_couple_is_two() -> None:
+    assert f("creators who posted in the last couple of weeks") == {"posted_within_days": 14}
+    parsed = parse_filters("creators who haven't posted in a few weeks")
+    assert parsed.filters == {} and parsed.unused == ["haven't posted in a few weeks"]

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from memory.db import make_engine, session_factory, upgrade
+from memory.domain.analytics import engagement_from_posts, post_engagements
 from memory.errors import UserError
 from memory.models import (
     Account,
@@ -196,8 +197,17 @@ def test_engagement_falls_with_tier_and_averages_agree_with_posts(demo) -> None:
         ps = posts[a.id]
         assert abs(a.avg_likes - sum(p.likes for p in ps) / len(ps)) <= 0.05 + 1e-9
         assert abs(a.avg_views - sum(p.views for p in ps) / len(ps)) <= 0.05 + 1e-9
-        engaged = a.avg_likes + a.avg_comments
-        assert abs(engaged - a.followers * a.engagement_rate) <= max(0.01 * engaged, a.followers * 1e-5 + 0.01)
+        # The rate follows memory.domain.analytics: from recent posts when there are any, else the averages.
+        by_posts = engagement_from_posts(
+            [(p.posted_at, post_engagements(a.platform, p.likes, p.comments, p.shares, p.saves)) for p in ps],
+            followers=a.followers, now=DEMO_NOW)
+        if by_posts is not None:
+            assert a.engagement_source == "posts" and a.engagement_posts == by_posts[1]
+            assert a.engagement_rate == pytest.approx(by_posts[0], rel=1e-9)
+        else:
+            engaged = a.avg_likes + a.avg_comments
+            assert a.engagement_source == "averages"
+            assert abs(engaged - a.followers * a.engagement_rate) <= max(0.01 * engaged, a.followers * 1e-5 + 0.01)
 
 
 # --------------------------------------------------------------------------------------------
@@ -557,5 +567,5 @@ def test_cumulative_chart_of_demo_campaign_ends_at_the_summary_totals(demo, tmp_
     totals = summarize(ctx, SummarizeCampaignInput(campaign=CAMPAIGN_FINISHED)).totals
     assert len(days) > 50 and days == sorted(days)
     assert conv[-1] == totals.conversions
-    assert round(rev[-1] * 100) == totals.revenue_cents
+    assert round(rev[-1] * 100) == totals.revenue_cents  # the demo campaign is in USD (2 decimals)
     assert conv == sorted(conv)

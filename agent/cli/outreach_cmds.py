@@ -56,7 +56,8 @@ def sync_posts_cmd(
     state = ctx.obj
     state.runtime.ensure_workspace(state.workspace_id)
     report = sync_posts(state.runtime.sessions, workspace_id=state.workspace_id, source=_source(state, source),
-                        handles=handle or None)
+                        handles=handle or None, er_posts=state.settings.er_posts,
+                        er_window_days=state.settings.er_window_days)
     for line in report.lines():
         typer.echo(line)
     if report.errors and not report.accounts:

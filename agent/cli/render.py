@@ -16,8 +16,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agent.planner.reply import clean, human_number, pct, platform_label, split_listing
+from agent.planner.reply import clean, pct, platform_label, split_listing
 from agent.turn import Turn
+from memory.domain.numbers import format_compact
 from tools.base import ToolResult
 
 
@@ -48,11 +49,15 @@ def _extra_reasons(item: dict[str, Any]) -> list[str]:
 
 
 def _er_cell(item: dict[str, Any], common_basis: str | None) -> str:
+    """The rate with its basis ("3.7% · last 6 posts"); under a shared "ER by followers"
+    header a rate of unrecorded source is the bare percent."""
     rate = item.get("engagement_rate")
     if rate is None:
         return "unknown"
-    text = f"{rate * 100:.1f}%"
-    return text if common_basis else f"{text} by {item.get('engagement_basis') or 'followers'}"
+    text = str(item.get("engagement") or "")
+    if common_basis and text.endswith(f" by {common_basis}"):
+        return text.removesuffix(f" by {common_basis}")
+    return text or f"{rate * 100:.1f}% by {item.get('engagement_basis') or 'followers'}"
 
 
 def render_creator_list(d: dict[str, Any], width: int = 160, *, title: bool = True) -> RenderableType:
@@ -60,18 +65,28 @@ def render_creator_list(d: dict[str, Any], width: int = 160, *, title: bool = Tr
     Narrow terminals get fewer columns (the reasons then follow the table)."""
     items = d.get("items") or []
     offset = int(d.get("offset") or 0)
+    # a shared basis goes in the header, for rates whose source is not recorded ("4.1% by followers")
     bases = {it.get("engagement_basis") or "followers" for it in items if it.get("engagement_rate") is not None}
-    common = bases.pop() if len(bases) == 1 else None
+    legacy = all(str(it.get("engagement") or "").endswith(" by " + str(it.get("engagement_basis") or "followers"))
+                 for it in items if it.get("engagement_rate") is not None)
+    common = bases.pop() if len(bases) == 1 and legacy else None
     show_niches = width >= 100
+    show_growth = width >= 110 and any(it.get("growth") for it in items)
+    show_activity = width >= 120 and any(it.get("activity") for it in items)
     show_why = width >= 130 and any(_extra_reasons(it) for it in items)
-    table = Table(title=T(d.get("summary"), limit=160) if title else None, title_justify="left", expand=False)
+    # no outer cell padding: an 80-column terminal fits the basis ("4.1% · reported") unwrapped
+    table = Table(title=T(d.get("summary"), limit=160) if title else None, title_justify="left", expand=False, pad_edge=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("Handle", style="bold cyan", no_wrap=True)
     table.add_column("Platform")
     table.add_column("Tier")
     table.add_column("Followers", justify="right")
-    table.add_column(f"ER by {common}" if common else "ER (basis)", justify="right")
+    table.add_column(f"ER by {common}" if common else "ER (basis)", justify="right", no_wrap=True)
     table.add_column("Country")
+    if show_growth:
+        table.add_column("Growth")
+    if show_activity:
+        table.add_column("Activity")
     if show_niches:
         table.add_column("Niches")
     if show_why:
@@ -88,8 +103,12 @@ def render_creator_list(d: dict[str, Any], width: int = 160, *, title: bool = Tr
         place = ", ".join(str(p) for p in (it.get("city"), it.get("country")) if p)
         row: list[RenderableType] = [
             str(offset + i + 1), handle, T(platform_label(it.get("platform"))), T(it.get("tier")),
-            T(human_number(it.get("followers"))), T(_er_cell(it, common)), T(place),
+            T(format_compact(it.get("followers"))), T(_er_cell(it, common)), T(place),
         ]
+        if show_growth:
+            row.append(T(it.get("growth") or "unknown"))
+        if show_activity:
+            row.append(T(it.get("activity") or "no posts on record"))
         if show_niches:
             row.append(T(", ".join((it.get("niches") or [])[:4]), limit=40))
         extra = _extra_reasons(it)
@@ -140,11 +159,12 @@ def render_creator_profile(d: dict[str, Any]) -> RenderableType:
     if accounts:
         t = Table(show_header=True, expand=False, box=None, padding=(0, 2))
         for col, kw in (("Platform", {}), ("Handle", {"no_wrap": True}), ("Followers", {"justify": "right"}), ("Tier", {}),
-                        ("ER (basis)", {}), ("Last post", {})):
+                        ("ER (basis)", {}), ("Growth", {}), ("Activity", {})):
             t.add_column(col, **kw)
         for a in accounts:
-            t.add_row(T(platform_label(a.get("platform"))), T("@" + str(a.get("handle"))), T(human_number(a.get("followers"))),
-                      T(a.get("tier")), T(a.get("engagement")), T(str(a.get("last_post_at") or "")[:10]))
+            t.add_row(T(platform_label(a.get("platform"))), T("@" + str(a.get("handle"))), T(format_compact(a.get("followers"))),
+                      T(a.get("tier")), T(a.get("engagement")), T(a.get("growth") or "unknown"),
+                      T(a.get("activity") or "no posts on record"))
         lines.append(t)
     if d.get("bio"):
         bio = Text("Bio (creator's own words, shown as data): ", style="dim")
@@ -187,7 +207,7 @@ def render_classification(d: dict[str, Any]) -> RenderableType:
     lines: list[RenderableType] = [head]
     tiers = d.get("tiers") or []
     if tiers:
-        lines.append(T("Tiers: " + ", ".join(f"{platform_label(t['platform'])} {t['tier']} ({human_number(t['followers'])})" for t in tiers)))
+        lines.append(T("Tiers: " + ", ".join(f"{platform_label(t['platform'])} {t['tier']} ({format_compact(t['followers'])})" for t in tiers)))
     for r in d.get("reasons") or []:
         lines.append(T(f"  • {r}", limit=200))
     return Panel(Group(*lines), expand=False)
@@ -209,7 +229,7 @@ def render_creator_mix(d: dict[str, Any], width: int = 160) -> RenderableType:
         t.add_column("Why", style="dim")
     for sg in d.get("segments") or []:
         ex = Text("\n").join(
-            T(f"#{numbers[str(e['handle'])]} @{e['handle']} ({human_number(e.get('followers'))})") for e in sg.get("examples") or []
+            T(f"#{numbers[str(e['handle'])]} @{e['handle']} ({format_compact(e.get('followers'))})") for e in sg.get("examples") or []
         ) or Text("—")
         expected = str(sg.get("expected_creators") or "")
         row = [T(sg.get("segment")), T(f"{sg.get('share_pct')}%"), T(sg.get("budget")),
@@ -243,7 +263,7 @@ def render_collaboration_records(d: dict[str, Any]) -> RenderableType:
         t.add_row(
             who, T(camp), T(r.get("year")), T(str(r.get("stage") or "").replace("_", " ")), T(r.get("agreed_fee")),
             T("; ".join(r.get("deliverables") or []), limit=60),
-            T(human_number(r.get("impressions")) if res else "—"), T(human_number(r.get("clicks")) if res else "—"),
+            T(format_compact(r.get("impressions")) if res else "—"), T(format_compact(r.get("clicks")) if res else "—"),
             T(r.get("conversions") if res else "—"), T(r.get("revenue") if res else "—"),
             T(f"{r['roas']:.2f}" if r.get("roas") is not None else "—"),
         )
@@ -282,7 +302,8 @@ def render_turn(console: Console, turn: Turn) -> None:
     the numbered listing in the reply is replaced by the table (same numbers), and a single
     profile, classification, mix or record set is shown as its table with the reply's
     pointers; several of them (a comparison) are shown as the reply's summary."""
-    results = list(turn.results)
+    # an empty list has nothing to tabulate: the reply's "No creators match …" says it all
+    results = [r for r in turn.results if not _empty_list(r)]
     offline = turn.brain == "offline"
     if offline and any(r.kind == "creator_list" for r in results):
         before, after = split_listing(turn.reply)
@@ -306,13 +327,25 @@ def render_turn(console: Console, turn: Turn) -> None:
     _print_pending(console, turn)
 
 
+def _empty_list(result: ToolResult) -> bool:
+    return result.kind == "creator_list" and not getattr(result, "items", None)
+
+
 def _print_lines(console: Console, reply: str, prefixes: tuple[str, ...], style: str = "") -> None:
     for line in reply.splitlines():
         if line.startswith(prefixes):
             console.print(Text(line, style=style))
 
 
+def pending_action_text(a: dict[str, Any]) -> str:
+    """A pending action's summary plus the details an approver needs (the agreed fee's history
+    on payout and fee-raise cards, from ``payload["fee_history"]``)."""
+    payload = a.get("payload") if isinstance(a.get("payload"), dict) else {}
+    history = payload.get("fee_history") if isinstance(payload.get("fee_history"), list) else []
+    return "\n".join([str(a.get("summary") or ""), *(str(line) for line in history)])
+
+
 def _print_pending(console: Console, turn: Turn) -> None:
     for a in turn.pending_actions:
-        console.print(Panel(T(a.get("summary")), title=T(f"Awaiting approval: {a.get('kind')} {str(a.get('id'))[:8]}"),
+        console.print(Panel(T(pending_action_text(a)), title=T(f"Awaiting approval: {a.get('kind')} {str(a.get('id'))[:8]}"),
                             border_style="yellow", expand=False))

@@ -44,6 +44,7 @@ from typing import Any
 from agent.planner import parse as P
 from agent.planner import reply as R
 from agent.planner.references import Ref, Resolution, focus, last_list, resolve, set_focus, set_group
+from memory.domain.money import Money, MoneyError, parse_money
 from tools.base import ConversationMemory, ToolContext, ToolResult
 from tools.registry import ToolOutcome, run_tool
 
@@ -331,7 +332,7 @@ def _run_search(ctx: IntentContext, args: dict[str, Any], *, lead: str | None = 
         notes.append(f"“{place}” is not a country, so I searched it as a city")
     if outcome.ok:
         ctx.memory.extra["last_search"] = {"tool": "search_creators", "args": args}
-    text = R.compose_search(outcome, notes=notes, lead=lead)
+    text = R.compose_search(outcome, notes=notes, lead=lead, unused=ctx.parsed.unused)
     return IntentReply(text)
 
 
@@ -355,7 +356,8 @@ def _m_search(ctx: IntentContext) -> float:
 
 
 _DISCOVERY_FILTERS = {"tiers", "niches_any", "niches_all", "platforms", "engagement_min", "engagement_max", "followers_min",
-                      "followers_max", "kind", "credentials", "topic", "brands", "audience_female_min", "audience_18_34_min"}
+                      "followers_max", "kind", "credentials", "topic", "brands", "audience_female_min", "audience_18_34_min",
+                      "audience_countries", "posted_within_days", "active_only", "dormant_only", "min_growth_30d_pct"}
 
 
 @intent(
@@ -367,8 +369,10 @@ _DISCOVERY_FILTERS = {"tiers", "niches_any", "niches_all", "platforms", "engagem
         "nano and micro fitness creators on TikTok with a mostly female audience, top 5 by engagement",
         "skincare creators we never worked with, not already in campaign Glow Q3",
         "YouTubers with 100k-1M subscribers who mention CeraVe",
+        "fast-growing beauty creators with a mostly Indian audience who posted in the last 30 days",
     ],
-    description="Find creators by platform, tier, followers, engagement, country/city/language, niche, KOL credentials, audience, email, brands, history",
+    description="Find creators by platform, tier, followers, engagement, country/city/language, niche, KOL credentials, audience, "
+                "email, brands, history, posting activity and follower growth",
     capability=DISCOVERY,
     tools=["search_creators"],
 )
@@ -439,6 +443,11 @@ _REMOVABLE: dict[str, str] = {
     "engagement_min": r"engagement|er",
     "languages": r"languages?",
     "audience_country": r"audience",
+    "audience_countries": r"audience",
+    "posted_within_days": r"activity|active|posting|posted|recency|dormant|inactive",
+    "active_only": r"activity|active|posting|posted|recency",
+    "dormant_only": r"activity|dormant|inactive|posting",
+    "min_growth_30d_pct": r"growth|growing",
     "audience_female_min": r"audience|gender",
     "audience_18_34_min": r"audience|age",
 }
@@ -459,9 +468,11 @@ def _removals(ctx: IntentContext) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-_LIST_KEYS = {"countries", "platforms", "tiers", "languages", "niches_any", "niches_all", "brands", "credentials"}
+_LIST_KEYS = {"countries", "platforms", "tiers", "languages", "niches_any", "niches_all", "brands", "credentials",
+              "audience_countries"}
 _GROUPS = [
     {"followers_min", "followers_max", "tiers"},  # a new size criterion replaces the old one
+    {"posted_within_days", "active_only", "dormant_only"},  # so does a new activity criterion
 ]
 
 
@@ -509,7 +520,7 @@ def refine(ctx: IntentContext) -> IntentReply:
         outcome = ctx.call("find_similar_creators", merged)
         if outcome.ok:
             ctx.memory.extra["last_search"] = {"tool": "find_similar_creators", "args": merged}
-        return IntentReply(R.compose_search(outcome, notes=ctx.parsed.notes))
+        return IntentReply(R.compose_search(outcome, notes=ctx.parsed.notes, unused=ctx.parsed.unused))
     return _run_search(ctx, merged)
 
 
@@ -756,12 +767,12 @@ _MIX = (
 
 def _m_mix(ctx: IntentContext) -> float:
     if ctx.pending_for("mix") and (
-        P.parse_money(ctx.text) or _bare_amount(ctx) or P.parse_goal(ctx.text) or ctx.parsed.filters.get("niches_any")
+        _budget(ctx) or P.parse_goal(ctx.text) or ctx.parsed.filters.get("niches_any")
     ):
         return 0.96
     if ctx.matches(_MIX):
         return 0.9
-    if ctx.matches(r"\b(?:recommend|suggest|propose)\b") and ctx.matches(r"\bcampaign\b") and P.parse_money(ctx.text):
+    if ctx.matches(r"\b(?:recommend|suggest|propose)\b") and ctx.matches(r"\bcampaign\b") and _budget(ctx, bare=False):
         return 0.85
     return 0.0
 
@@ -781,10 +792,13 @@ def mix(ctx: IntentContext) -> IntentReply:
     """Recommend a creator mix; asks for whatever is missing (budget, niche, goal)."""
     pending = ctx.pending_for("mix")
     slots: dict[str, Any] = dict(pending.get("slots", {})) if pending else {}
-    money = P.parse_money(ctx.text) or _bare_amount(ctx)
+    try:
+        money = _budget(ctx, strict=True)
+    except MoneyError as exc:
+        return IntentReply(f"I couldn't read the budget: {exc}", remember=False)
     if money is not None:
         slots["budget"] = str(money.amount)
-        if money.currency:
+        if money.explicit:
             slots["currency"] = money.currency
     goal = P.parse_goal(ctx.text)
     if goal:
@@ -812,28 +826,34 @@ def mix(ctx: IntentContext) -> IntentReply:
         )
     args = {
         "goal": slots["goal"],
-        "budget": slots["budget"],
+        "budget": {"amount": slots["budget"], "currency": slots.get("currency") or ctx.tool_ctx.settings.default_currency},
         "niche": slots["niche"],
-        "currency": slots.get("currency") or ctx.tool_ctx.settings.default_currency,
         "countries": slots.get("countries"),
         "platforms": slots.get("platforms"),
     }
     outcome = ctx.call("recommend_creator_mix", args)
     text, refs = R.compose_mix(outcome)
     if outcome.ok and not slots.get("currency"):
-        text += f"\nNote: no currency given, so the budget is read as {args['currency']} (your default currency)."
+        text += f"\nNote: no currency given, so the budget is read as {args['budget']['currency']} (your default currency)."
     return IntentReply(text, remember=False, list_refs=refs or None, list_kind="creator_mix")
 
 
-def _bare_amount(ctx: IntentContext) -> P.Money | None:
-    """"with 30k" in a mix request is the budget (no follower or percent words around it)."""
-    for m in re.finditer(r"(?<![\w$€£.])(\d+(?:[.,]\d+)?\s?(?:k|m|thousand|million))\b(?!\s*(?:followers?|subs|subscribers|%))", ctx.low):
-        value = P.parse_number(m.group(1))
-        if value:
-            from decimal import Decimal
-
-            return P.Money(Decimal(str(value)).quantize(Decimal("0.01")), None)
-    return None
+def _budget(ctx: IntentContext, *, bare: bool = True, strict: bool = False) -> Money | None:
+    """The budget of a mix request (memory.domain.money): an amount with a currency, else with
+    ``bare`` a plain "with 30k" (no follower or percent words around it). A malformed amount is
+    None, or a ``MoneyError`` when ``strict``."""
+    default = ctx.tool_ctx.settings.default_currency
+    try:
+        money = P.find_amount(ctx.text, default)
+        if money is None and bare:
+            pat = r"(?<![\w$€£.])(\d+(?:[.,]\d+)?\s?(?:k|m|thousand|million))\b(?!\s*(?:followers?|subs|subscribers|%))"
+            m = re.search(pat, ctx.low)
+            money = parse_money(m.group(1), default) if m else None
+    except MoneyError:
+        if strict:
+            raise
+        return None
+    return money
 
 
 def _join(parts: list[str]) -> str:

@@ -16,252 +16,111 @@ silently.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from functools import cache
 from typing import Any
+
+from memory.domain import campaigns, languages, niches, people, places
+from memory.domain.analytics import DORMANT_DAYS
+from memory.domain.money import Money, find_money
+from memory.domain.numbers import WORD_NUMBERS, parse_number, parse_rate
+from memory.domain.platforms import PROSE_WORDS
+from memory.models.common import CreatorKind
 
 # --- vocabularies ---------------------------------------------------------------------------------
 # Used to *recognise* words in free text. The tools own validation: anything they reject comes
 # back as a tool error (with close matches) that the planner shows to the user.
 
-# ISO code -> (names, adjectives/demonyms)
-_COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "FR": (("france",), ("french",)),
-    "DE": (("germany", "deutschland"), ("german",)),
-    "ES": (("spain", "españa"), ("spanish",)),
-    "IT": (("italy", "italia"), ("italian",)),
-    "PT": (("portugal",), ("portuguese",)),
-    "NL": (("netherlands", "the netherlands", "holland"), ("dutch",)),
-    "BE": (("belgium",), ("belgian",)),
-    "CH": (("switzerland",), ("swiss",)),
-    "AT": (("austria",), ("austrian",)),
-    "GB": (("united kingdom", "uk", "u.k.", "great britain", "britain", "england", "scotland", "wales"), ("british", "english", "scottish", "welsh")),
-    "IE": (("ireland",), ("irish",)),
-    "US": (("united states", "usa", "u.s.", "u.s.a.", "america", "the states", "the us"), ("american",)),
-    "CA": (("canada",), ("canadian",)),
-    "MX": (("mexico",), ("mexican",)),
-    "BR": (("brazil", "brasil"), ("brazilian",)),
-    "AR": (("argentina",), ("argentinian", "argentine")),
-    "CL": (("chile",), ("chilean",)),
-    "CO": (("colombia",), ("colombian",)),
-    "SE": (("sweden",), ("swedish",)),
-    "NO": (("norway",), ("norwegian",)),
-    "DK": (("denmark",), ("danish",)),
-    "FI": (("finland",), ("finnish",)),
-    "PL": (("poland",), ("polish",)),
-    "CZ": (("czech republic", "czechia"), ("czech",)),
-    "GR": (("greece",), ("greek",)),
-    "TR": (("turkey", "türkiye"), ("turkish",)),
-    "RO": (("romania",), ("romanian",)),
-    "HU": (("hungary",), ("hungarian",)),
-    "UA": (("ukraine",), ("ukrainian",)),
-    "RU": (("russia",), ("russian",)),
-    "IL": (("israel",), ("israeli",)),
-    "AE": (("united arab emirates", "uae", "emirates"), ("emirati",)),
-    "SA": (("saudi arabia",), ("saudi",)),
-    "EG": (("egypt",), ("egyptian",)),
-    "MA": (("morocco",), ("moroccan",)),
-    "ZA": (("south africa",), ("south african",)),
-    "NG": (("nigeria",), ("nigerian",)),
-    "KE": (("kenya",), ("kenyan",)),
-    "IN": (("india",), ("indian",)),
-    "CN": (("china",), ("chinese",)),
-    "JP": (("japan",), ("japanese",)),
-    "KR": (("south korea", "korea"), ("korean", "south korean")),
-    "SG": (("singapore",), ("singaporean",)),
-    "ID": (("indonesia",), ("indonesian",)),
-    "TH": (("thailand",), ("thai",)),
-    "VN": (("vietnam", "viet nam"), ("vietnamese",)),
-    "PH": (("philippines", "the philippines"), ("filipino", "philippine")),
-    "MY": (("malaysia",), ("malaysian",)),
-    "AU": (("australia",), ("australian", "aussie")),
-    "NZ": (("new zealand",), ("kiwi",)),
-}
 # Upper-case two-letter tokens that are usually English words or jargon, not countries.
 _CODE_STOPLIST = {"IN", "AT", "IS", "OR", "ME", "NO", "TO", "BE", "AM", "AS", "SO", "GO", "DO", "HI", "MY", "AI",
-                  "PR", "TV", "IT", "ID", "AD", "IG", "YT", "FB", "TT", "ER", "OK", "US_", "CO", "MA", "SA", "PH"}
+                  "PR", "TV", "IT", "ID", "AD", "IG", "YT", "FB", "TT", "ER", "OK", "US_", "CO", "MA", "SA", "PH",
+                  "PM", "GP", "MD", "CV", "PS", "MS", "TM", "RE", "BS", "CC", "VA", "BY", "UM"}
 _CODE_ALIASES = {"UK": "GB"}
-
-# ISO 639-1 -> names (the name also works as "<Name>-speaking" / "in <Name>").
-_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "en": ("english",), "fr": ("french",), "de": ("german",), "es": ("spanish",), "it": ("italian",),
-    "pt": ("portuguese",), "nl": ("dutch", "flemish"), "sv": ("swedish",), "da": ("danish",),
-    "no": ("norwegian",), "fi": ("finnish",), "pl": ("polish",), "cs": ("czech",), "el": ("greek",),
-    "tr": ("turkish",), "ro": ("romanian",), "hu": ("hungarian",), "uk": ("ukrainian",), "ru": ("russian",),
-    "ar": ("arabic",), "he": ("hebrew",), "hi": ("hindi",), "zh": ("chinese", "mandarin"), "ja": ("japanese",),
-    "ko": ("korean",), "id": ("indonesian",), "th": ("thai",), "vi": ("vietnamese",),
-}
-
-# City -> ISO country (recognised after "in"/"from"/"based in", or as "<City>-based").
-_CITIES: dict[str, str] = {
-    "paris": "FR", "lyon": "FR", "marseille": "FR", "bordeaux": "FR", "nice": "FR", "lille": "FR", "toulouse": "FR",
-    "nantes": "FR", "berlin": "DE", "munich": "DE", "hamburg": "DE", "cologne": "DE", "frankfurt": "DE",
-    "london": "GB", "manchester": "GB", "birmingham": "GB", "edinburgh": "GB", "glasgow": "GB", "madrid": "ES",
-    "barcelona": "ES", "valencia": "ES", "seville": "ES", "milan": "IT", "rome": "IT", "naples": "IT",
-    "turin": "IT", "florence": "IT", "amsterdam": "NL", "rotterdam": "NL", "brussels": "BE", "antwerp": "BE",
-    "lisbon": "PT", "porto": "PT", "vienna": "AT", "zurich": "CH", "geneva": "CH", "stockholm": "SE",
-    "copenhagen": "DK", "oslo": "NO", "helsinki": "FI", "warsaw": "PL", "prague": "CZ", "dublin": "IE",
-    "athens": "GR", "istanbul": "TR", "new york": "US", "nyc": "US", "los angeles": "US", "san francisco": "US",
-    "chicago": "US", "miami": "US", "austin": "US", "seattle": "US", "boston": "US", "toronto": "CA",
-    "montreal": "CA", "vancouver": "CA", "mexico city": "MX", "são paulo": "BR", "sao paulo": "BR",
-    "rio de janeiro": "BR", "buenos aires": "AR", "sydney": "AU", "melbourne": "AU", "tokyo": "JP",
-    "seoul": "KR", "singapore": "SG", "dubai": "AE", "mumbai": "IN", "delhi": "IN", "bangalore": "IN",
-    "lagos": "NG", "cape town": "ZA", "tel aviv": "IL",
-}
-_CITY_DISPLAY = {"nyc": "New York", "sao paulo": "São Paulo"}
+# Country names that are as often a person, a food or a US state: read as a country only after
+# "in"/"from" (see _extract_unknown_place), never anywhere in a sentence.
+_PLACE_NAME_STOPLIST = {"chad", "tchad", "jordan", "georgia", "jersey", "guernsey", "guinea", "maurice", "dominica",
+                          "roc", "niue", "guam", "georgian", "maroc"}
+# Language names too short or too common to read in running text.
+_LANGUAGE_NAME_STOPLIST = {"ido", "ewe", "twi", "lao", "tonga", "kongo", "sango", "manx", "venda", "interlingue", "volapük"}
+# Demo/common city names that are ordinary words elsewhere.
+_CITY_STOPLIST = {"salvador", "cali", "la", "sf", "kl", "bali", "lima", "santiago", "washington", "portland", "phoenix"}
 
 
-def _add_known_cities() -> None:
-    """Also recognise the cities the demo/synthetic data uses (a broad, international list)."""
-    try:
-        from memory.seed.vocab import COUNTRIES
-    except ImportError:
-        return
-    for country in COUNTRIES:
-        for city in country.cities:
-            key = city.lower()
-            if key not in _CITIES and key not in ("salvador", "cali", "nice"):
-                _CITIES[key] = country.code
-                _CITY_DISPLAY.setdefault(key, city)
+
+@cache
+def _country_words() -> tuple[dict[str, str], dict[str, str]]:
+    """(name -> code, demonym -> code) for running text, from memory.domain.places."""
+    names, demonyms = places.country_words()
+    return ({n: c for n, c in names.items() if n not in _PLACE_NAME_STOPLIST},
+            {d: c for d, c in demonyms.items() if d not in _PLACE_NAME_STOPLIST})
 
 
-_add_known_cities()
+@cache
+def _language_words() -> dict[str, str]:
+    """Language name -> ISO 639-1 code for running text ("<Name>-speaking", "in <Name>")."""
+    out = {n.lower(): code for n, code in languages.language_words().items()}
+    return {n: c for n, c in out.items() if len(n) > 3 and n not in _LANGUAGE_NAME_STOPLIST}
 
-PLATFORM_WORDS: dict[str, tuple[str, ...]] = {
-    "instagram": ("instagram", "insta", "ig", "instagrammers?", "reels"),
-    "tiktok": ("tiktok", "tik tok", "tiktokers?", "tik-tok"),
-    "youtube": ("youtube", "yt", "youtubers?", "vloggers?", "youtube channels?"),
-    "linkedin": ("linkedin",),
-    "facebook": ("facebook", "fb"),
-    "x": ("twitter", "tweeters?", "x/twitter", "x \\(twitter\\)"),
-    "podcast": ("podcasts?", "podcasters?"),
-    "blog": ("blogs?", "bloggers?"),
-    "twitch": ("twitch", "streamers?"),
-    "pinterest": ("pinterest",),
-    "threads": (),  # only "on Threads" (the word is common otherwise)
-    "snapchat": ("snapchat",),
-}
+
+@cache
+def _city_words() -> dict[str, str]:
+    """City (lower case, also without accents) -> display name, from memory.domain.places."""
+    out: dict[str, str] = {}
+    for written, display in places.city_names().items():
+        for key in (written.lower(), fold_accents(written.lower())):
+            if key not in _CITY_STOPLIST:
+                out.setdefault(key, display)
+    return out
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(places.country_codes())
+
+
+def fold_accents(s: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+
+
+# platform -> regex fragments naming it in running text (memory.domain.platforms owns the nicknames;
+# "on X" and "on Threads" are recognised by _extract_platforms itself)
+PLATFORM_WORDS: dict[str, tuple[str, ...]] = {p: tuple(re.escape(w) for w in words) for p, words in PROSE_WORDS.items()}
 
 TIERS = ("nano", "micro", "macro", "mega", "celebrity")
 
-# canonical niche -> phrases (regex fragments, lower case) that mean it. Canonical names follow
-# tools.discovery.vocab.NICHES; its aliases are added at import (see _niche_table).
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A vocabulary phrase as a regex fragment: spaces and hyphens interchangeable or dropped
+    ("skin care" ~ "skincare", "skin-care"), and the plural implied ("moms", "authorities")."""
+    words = [re.escape(w) for w in re.split(r"[ -]+", phrase.lower()) if w]
+    body = r"[ -]?".join(words)
+    if phrase.endswith("y") and not phrase.endswith(("ey", "ay", "oy")):
+        return body[:-1] + "(?:y|ies)"
+    return body + ("" if phrase.endswith(("s", ".")) or not phrase[-1].isalpha() else "s?")
+
+
+# canonical niche -> regex fragments that mean it in running text (memory.domain.niches owns the words).
 NICHE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "skincare": ("skin ?care", "skin-care", "skincare"),
-    "beauty": ("beauty", "cosmetics?"),
-    "makeup": ("make ?up artists?", "make ?up", "make-up", "mua"),
-    "fashion": ("fashion", "style", "streetwear", "ootd"),
-    "fitness": ("fitness", "gym", "workouts?", "bodybuilding", "crossfit", "strength training"),
-    "yoga": ("yoga",),
-    "running": ("running", "runners?", "marathons?"),
-    "cycling": ("cycling", "cyclists?", "bikes?"),
-    "wellness": ("wellness", "well-being", "wellbeing", "self-care", "mindfulness"),
-    "mental health": ("mental health",),
-    "health": ("health", "healthcare"),
-    "medicine": ("medicine", "medical"),
-    "nutrition": ("nutrition", "diet", "healthy eating"),
-    "food": ("food", "foodies?", "culinary", "restaurants?"),
-    "cooking": ("cooking", "recipes?", "baking", "chefs?"),
-    "travel": ("travel", "travell?ers?", "tourism"),
-    "lifestyle": ("lifestyle",),
-    "parenting": ("parenting", "parents?", "moms?", "mums?", "mommy", "dads?"),
-    "family": ("family", "families"),
-    "gaming": ("gaming", "gamers?", "esports", "video games?"),
-    "tech": ("tech", "technology", "gadgets?", "consumer electronics"),
-    "finance": ("finance", "personal finance", "money", "financial"),
-    "fintech": ("fintech",),
-    "investing": ("investing", "investment", "stocks", "investors?"),
-    "crypto": ("crypto", "cryptocurrency", "web3", "bitcoin"),
-    "business": ("business", "entrepreneurs?", "entrepreneurship", "startups?", "b2b"),
-    "marketing": ("marketing",),
-    "dermatology": ("dermatology",),
-    "sustainability": ("sustainability", "sustainable", "eco", "eco-friendly", "zero waste", "green living"),
-    "home decor": ("home decor", "interiors?", "interior design", "decor", "home"),
-    "diy": ("diy", "crafts?"),
-    "pets": ("pets?", "dogs?", "cats?"),
-    "sports": ("sports?", "football", "soccer", "basketball", "tennis"),
-    "outdoors": ("outdoors?", "hiking", "camping"),
-    "music": ("music", "musicians?"),
-    "education": ("education", "edtech", "teachers?"),
-    "science": ("science",),
-    "books": ("books?", "booktok", "bookstagram", "reading"),
-    "real estate": ("real estate", "property"),
-    "law": ("law", "legal"),
-    "comedy": ("comedy", "humou?r", "comedians?"),
-    "photography": ("photography", "photographers?"),
-    "art": ("art", "artists?", "illustration"),
-    "automotive": ("automotive", "cars?"),
-    "luxury": ("luxury",),
-    "entertainment": ("entertainment",),
+    n: tuple(phrase_pattern(p) for p in (n, *niches.SYNONYMS.get(n, ()))) for n in niches.NICHES
 }
-# A niche word that should also match a broader niche ("makeup creators" are beauty creators too).
-NICHE_EXPANDS: dict[str, tuple[str, ...]] = {"makeup": ("beauty",)}
+NICHE_EXPANDS: dict[str, tuple[str, ...]] = niches.EXPANDS
+_NICHES = NICHE_SYNONYMS
 
-
-def _niche_table() -> dict[str, tuple[str, ...]]:
-    table = {k: tuple(v) for k, v in NICHE_SYNONYMS.items()}
-    try:
-        from tools.discovery import vocab
-    except ImportError:  # discovery not installed: the built-in table still works
-        return table
-    for niche in getattr(vocab, "NICHES", []):
-        if niche not in table and niche not in ("skin",):
-            table[niche] = (re.escape(niche),)
-    for alias, canon in getattr(vocab, "_NICHE_ALIASES", {}).items():
-        if alias in ("skin", "doctor", "dermatologist", "derm", "home"):
-            continue  # words that mean a KOL credential or are too vague on their own
-        if canon in table and not any(re.fullmatch(p, alias) for p in table[canon]):
-            table[canon] = (*table[canon], re.escape(alias))
-    return table
-
-
-# credential words -> (credential stored on creators, plural/variants regex)
+# credential -> regex of the words that name it (memory.domain.people owns the words).
 CREDENTIAL_WORDS: dict[str, str] = {
-    "dermatologist": r"dermatologists?|derms?",
-    "doctor": r"doctors?|physicians?|m\.?d\.?s\b|medical doctors?|gps?",
-    "nutritionist": r"nutritionists?",
-    "dietitian": r"dietitians?|dieticians?",
-    "pharmacist": r"pharmacists?",
-    "cosmetic chemist": r"cosmetic chemists?|chemists?",
-    "psychologist": r"psychologists?|therapists?",
-    "dentist": r"dentists?",
-    "pediatrician": r"pediatricians?|paediatricians?",
-    "analyst": r"analysts?",
-    "economist": r"economists?",
-    "researcher": r"researchers?",
-    "scientist": r"scientists?",
-    "professor": r"professors?|academics?",
-    "founder": r"founders?|ceos?|executives?",
-    "engineer": r"engineers?",
-    "certified trainer": r"personal trainers?|certified trainers?",
+    cred: "|".join(phrase_pattern(w) for w in words) for cred, words in people.CREDENTIALS.items()
 }
-
-_NICHES = _niche_table()
-
-# What to look for in credentials/bios for each credential word (the tool matches any keyword).
-CREDENTIAL_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "doctor": ("doctor", "physician"),
-    "dietitian": ("dietitian", "dietician"),
-    "psychologist": ("psychologist", "therapist"),
-    "pediatrician": ("pediatrician", "paediatrician"),
-    "founder": ("founder", "ceo"),
-}
-
+CREDENTIAL_KEYWORDS: dict[str, tuple[str, ...]] = people.CREDENTIAL_KEYWORDS
+# goal -> regex of the phrases that name it (memory.domain.campaigns owns the words).
 GOALS: dict[str, str] = {
-    "awareness": r"awareness|reach|visibility|exposure|buzz",
-    "consideration": r"consideration|engagement campaign|traffic",
-    "conversions": r"conversions?|sales|performance|drive (?:purchases|sales)|acquisition",
-    "credibility": r"credibility|trust|authority|expert endorsement",
-    "education": r"educat(?:e|ion|ional)|explain",
-    "launch": r"launch(?:es|ing)?|new product",
-    "young_audience": r"gen ?z|young(?:er)? (?:audiences?|people)|digital natives|youth",
+    g: "|".join(phrase_pattern(p) for p in (g.replace("_", " "), *campaigns.GOAL_SYNONYMS.get(g, ())))
+    for g in campaigns.GOALS
 }
+_KOL_WORDS = "|".join(phrase_pattern(w) for w in people.KIND_SYNONYMS[CreatorKind.kol])
 
-WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
-}
 ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5,
     "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "ninth": 9, "9th": 9, "tenth": 10, "10th": 10,
@@ -271,36 +130,6 @@ ORDINALS = {
 
 _NUM = r"\d+(?:[.,]\d+)*(?:\s?(?:k|m|mm|thousand|million|mio))?"
 _NUM_K = r"\d+(?:[.,]\d+)?\s?(?:k|m|thousand|million)\b"
-
-
-def parse_number(s: str) -> float | None:
-    """'50k' -> 50000, '1.5M' -> 1500000, '1,000,000' -> 1e6, '12' -> 12, 'ten' -> 10."""
-    s = s.strip().lower().replace("\u00a0", " ")
-    if s in WORD_NUMBERS:
-        return float(WORD_NUMBERS[s])
-    m = re.fullmatch(r"(\d+(?:[.,]\d+)*)\s?(k|m|mm|thousand|million|mio)?", s)
-    if not m:
-        return None
-    digits, suffix = m.group(1), m.group(2)
-    # "1,000" / "1.000" are thousands separators; "1.5" / "2,5" are decimals.
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits):
-        value = float(re.sub(r"[.,]", "", digits))
-    else:
-        value = float(digits.replace(",", "."))
-    mult = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mio": 1e6}.get(suffix or "", 1)
-    return value * mult
-
-
-def human_number(n: float | int | None) -> str:
-    """45200 -> '45.2K', 1_500_000 -> '1.5M' (for replies)."""
-    if n is None:
-        return "—"
-    n = float(n)
-    for div, suffix in ((1e6, "M"), (1e3, "K")):
-        if abs(n) >= div:
-            v = n / div
-            return (f"{v:.1f}".rstrip("0").rstrip(".")) + suffix
-    return f"{int(n)}"
 
 
 def _alts(words: tuple[str, ...] | list[str]) -> str:
@@ -335,6 +164,7 @@ class Parsed:
     unknown_place: str | None = None
     leftover: list[str] = field(default_factory=list)
     guessed_niches: list[str] = field(default_factory=list)  # words only assumed to be niches
+    unused: list[str] = field(default_factory=list)  # conditions understood but not searchable ("since 2019"): say them back
 
     def has_filters(self) -> bool:
         return bool({k: v for k, v in self.filters.items() if k not in ("limit", "offset", "sort")})
@@ -399,7 +229,7 @@ def _extract_brand_or_topic(w: _Work, out: Parsed) -> None:
         r"|talk(?:s|ed)? about|talking about|post(?:s|ed)? about|posting about|speak(?:s)? about|write(?:s)? about|writing about"
         r"|cover(?:s|ed)?|covering|create content about|make content about|make videos about|review(?:s|ed)?|reviewing)"
     )
-    m = re.search(rf"\b{verbs}\s+(?P<x>.+?)(?=\s+(?:who|that|with|in|on|from|based|sorted|sort|and who|biggest|by|top)\b|[,;?!]|\.(?:\s|$)|$)", w.low)
+    m = re.search(rf"\b{verbs}\s+(?P<x>.+?)(?=\s{{3,}}|\s+(?:who|that|with|in|on|from|based|sorted|sort|and who|biggest|by|top)\b|[,;?!]|\.(?:\s|$)|$)", w.low)
     if not m:
         m = re.search(r"\b(?:on the topic of|about the topic|content about|on topics? like)\s+(?P<x>.+?)(?=\s+(?:who|that|with|in|on|from)\b|[,;?!]|\.(?:\s|$)|$)", w.low)
     if not m:
@@ -417,7 +247,8 @@ def _extract_brand_or_topic(w: _Work, out: Parsed) -> None:
 
 
 def _pct(s: str) -> float:
-    return round(float(s.replace(",", ".")) / 100.0, 6)
+    """The number written before "%"/"percent", as a fraction (the core's rate rule)."""
+    return round(parse_rate(f"{s}%", max_value=None) or 0.0, 6)
 
 
 def _extract_audience(w: _Work, out: Parsed, *, resolve_country: Any) -> None:
@@ -460,22 +291,218 @@ def _extract_audience(w: _Work, out: Parsed, *, resolve_country: Any) -> None:
     # audience country
     # "audience in Germany"; but "50k followers in Italy" is about the creator, so "followers"
     # needs a verb or qualifier ("followers are mostly in Germany")
+    # ("audience in India or Brazil": every country named; "Indian audience" / "mostly Indian
+    # followers": the demonym form). These are audience_countries, never creator countries.
     m = re.search(
-        r"(?:audiences?\s+(?:is\s+|are\s+)?|(?:followers|followership)\s+(?:is\s+|are\s+)?(?=(?:mostly|mainly|largely|primarily|based|located)\b))"
-        r"(?:mostly\s+|mainly\s+|largely\s+|primarily\s+)?(?:based\s+|located\s+)?(?:in|from)\s+(?:the\s+)?(?P<c>[a-z.\s]+?)(?=\s+(?:who|that|with|and|on|in|from|sorted|by)\b|[,;?!]|\.(?:\s|$)|$)",
+        rf"(?:{_AUDIENCE}\s+(?:is\s+|are\s+)?|(?:followers|followership)\s+(?:is\s+|are\s+)?(?=(?:mostly|mainly|largely|primarily|based|located)\b))"
+        r"(?:mostly\s+|mainly\s+|largely\s+|primarily\s+)?(?:based\s+|located\s+)?(?:in|from)\s+(?:the\s+)?(?P<c>[a-z.\s]+?)(?=\s+(?:who|that|with|and|or|on|in|from|sorted|by)\b|[,;?!/]|\.(?:\s|$)|$)",
         w.low,
     )
     if m:
         code = resolve_country(w.orig(m, "c").strip())
         if code:
-            out.filters["audience_country"] = code
+            codes = [code, *_more_countries(w, m.end(), resolve_country)]
+            out.filters["audience_countries"] = list(dict.fromkeys(codes))
             w.consume(m)
             return
-    adjs = {adj: code for code, (_, a) in _COUNTRIES.items() for adj in a}
-    m = re.search(rf"\b(?P<a>{_alts(list(adjs))})\s+(?:audiences?|followers|followership)\b", w.low)
+    adjs = _country_words()[1]
+    adj_alt = _alts(list(adjs))
+    m = re.search(
+        rf"\b(?:(?:mostly|mainly|largely|primarily|predominantly)\s+)?(?P<a>{adj_alt})(?:\s*(?:,|or|and|/)\s*(?P<b>{adj_alt}))?"
+        rf"\s+(?:{_AUDIENCE}|followers|followership|fans)\b",
+        w.low,
+    )
     if m:
-        out.filters["audience_country"] = adjs[m.group("a")]
+        out.filters["audience_countries"] = list(dict.fromkeys(adjs[g] for g in (m.group("a"), m.group("b")) if g))
         w.consume(m)
+
+
+_AUDIENCE = r"(?:audiences?|audiance|audeince|audince|audienc)"
+
+
+def _more_countries(w: _Work, pos: int, resolve_country: Any) -> list[str]:
+    """Countries listed after the first one ("in India, Brazil or Mexico"), consumed."""
+    names = _country_words()[0]
+    pat = re.compile(rf"\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|\s*/\s*)(?:the\s+)?(?P<c>{_alts([re.escape(n) for n in names])})\b")
+    found: list[str] = []
+    while (m := pat.match(w.low, pos)) is not None:
+        code = resolve_country(m.group("c"))
+        if not code:
+            break
+        found.append(code)
+        w.consume(m)
+        pos = m.end()
+    return found
+
+
+# --- activity, growth and time conditions ----------------------------------------------------------
+# Typo-tolerant words: "actve", "dormat", "grwoing", "psoted", "lst".
+_POSTED = r"(?:posted|posting|posts?|postd|psoted|poated|uploaded|uploading|uploads?|published|publishing)"
+_ACTIVE = r"(?:active|actve|acitve|activ|actvie)"
+_DORMANT = r"(?:dormant|dormat|dormnt|dorment|inactive|inactve|inacitve|in-active|not active(?: anymore| any more)?)"
+_GROW = r"(?:growing|grwoing|growng|gorwing|groing|growth|grows|grew|grow)"
+_LAST = r"(?:last|lst|past|previous|prior)"
+_VAGUE = r"(?:a\s+few|a\s+couple\s+of|couple\s+of|few|several)"
+_UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "wk": 7, "wks": 7, "month": 30, "months": 30, "mo": 30, "mos": 30,
+              "year": 365, "years": 365}
+_UNIT = r"(?P<u>days?|weeks?|wks?|months?|mos?|years?)"
+_MONTH_NAMES = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+                r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+FAST_GROWTH = 0.05
+"""“fast growing” = at least +5% followers in 30 days (about three times a typical month's growth)."""
+GROWING = 0.01
+"""“growing” = at least +1% followers in 30 days."""
+
+
+def _days(number: str | None, unit: str) -> int | None:
+    """Days in "(N) days|weeks|months|years" (a missing N is one, "a couple of" two; "a few" is no number)."""
+    raw = (number or "").strip()
+    if raw in ("", "a", "an", "one"):
+        n = 1
+    elif re.fullmatch(r"(?:a\s+)?couple\s+of", raw):
+        n = 2
+    elif re.fullmatch(_VAGUE, raw):
+        return None
+    else:
+        value = parse_number(raw)
+        if value is None or value <= 0 or value != int(value):
+            return None
+        n = int(value)
+    return n * _UNIT_DAYS[unit]
+
+
+def _window(prefix: str) -> str:
+    words = _alts(list(WORD_NUMBERS))
+    return (rf"{prefix}(?:with)?in\s+(?:the\s+)?{_LAST}\s+(?:(?P<n>\d{{1,3}}|{words}|{_VAGUE}|a|an)\s+)?{_UNIT}\b"
+            rf"|{prefix}(?:during|over|for)\s+(?:the\s+)?{_LAST}\s+(?:(?P<n2>\d{{1,3}}|{words})\s+)?(?P<u2>days?|weeks?|wks?|months?|mos?|years?)\b")
+
+
+def _days_of(m: re.Match[str]) -> int | None:
+    """Days of the window a ``_window`` (or "for N months") match names."""
+    groups = m.groupdict()
+    for n, u in (("n", "u"), ("n2", "u2"), ("n3", "u3")):
+        if groups.get(u):
+            return _days(groups.get(n), groups[u])
+    return None
+
+
+def _unused(w: _Work, out: Parsed, m: re.Match[str], group: int | str = 0) -> None:
+    phrase = " ".join(w.orig(m, group).split())
+    if phrase and phrase not in out.unused:
+        out.unused.append(phrase)
+    w.consume(m, group)
+
+
+def _extract_activity(w: _Work, out: Parsed) -> None:
+    """Posting activity: "posted in the last 30 days" / "active in the last 2 weeks" /
+    "posted this month" -> posted_within_days; "active creators only" -> active_only;
+    "dormant" / "inactive" / "haven't posted in 3 months" -> dormant_only. A window that
+    does not match a filter exactly ("haven't posted in 6 months") is said back, not guessed."""
+    # "haven't posted in (the last) 3 months": dormant means exactly "no post in 90 days"
+    neg = rf"\b(?:(?:have|has)n'?t|have\s+not|has\s+not|not|no|without(?:\s+any)?|did\s*n'?t)\s+(?:been\s+)?(?:{_POSTED}|{_ACTIVE}|any\s+posts?)\s+"
+    m = re.search(_window(neg) + rf"|{neg}(?:for|in)\s+(?P<n3>\d{{1,3}}|{_alts(list(WORD_NUMBERS))}|{_VAGUE}|a|an)\s+(?P<u3>days?|weeks?|months?|years?)\b", w.low)
+    if m:
+        days = _days_of(m)
+        if days == DORMANT_DAYS:
+            out.filters["dormant_only"] = True
+            w.consume(m)
+        else:
+            _unused(w, out, m)
+    m = re.search(rf"\b(?:{_DORMANT})(?:\s+(?:ones|accounts|for\s+(?:a\s+while|months)))?\b|\b(?:gone|went|going)\s+quiet\b|\bstopped\s+posting\b|\bno\s+longer\s+(?:posting|{_ACTIVE})\b", w.low)
+    if m:
+        out.filters["dormant_only"] = True
+        w.consume(m)
+    verb = rf"\b(?:(?:who|that|which)\s+)?(?:(?:have|has|'ve)\s+)?(?:been\s+)?(?:{_POSTED}|{_ACTIVE})(?:\s+(?:at\s+least\s+)?once)?\s+"
+    m = re.search(_window(verb), w.low)
+    if not m and re.search(r"\b(?:posted|posting|postd|psoted|uploaded|uploading|published|publishing)\b", w.original.lower()):
+        # "posted about skincare in the last 30 days": the verb is further back (the topic took it)
+        m = re.search(_window(r"\b"), w.low)
+    if m:
+        days = _days_of(m)
+        if days:
+            out.filters["posted_within_days"] = days
+            w.consume(m)
+        else:
+            _unused(w, out, m)
+    else:
+        m = re.search(rf"\b(?:{_POSTED}|{_ACTIVE})\s+(?P<when>this\s+(?:week|month|year)|today|in\s+the\s+last\s+24\s+hours|recently)\b"
+                      rf"|\brecently\s+{_POSTED}\b", w.low)
+        if m:
+            when = " ".join((m.group("when") or "recently").split())
+            days = {"this week": 7, "this month": 30, "this year": 365, "today": 1, "in the last 24 hours": 1, "recently": 30}[when]
+            out.filters["posted_within_days"] = days
+            if when.startswith(("this ", "recently")):
+                out.notes.append(f"“{w.orig(m).strip()}” read as posted in the last {days} days")
+            w.consume(m)
+    nouns = r"ones|creators?|influencers?|kols?|accounts?|profiles?|people|youtubers?|tiktokers?|instagrammers?|bloggers?|podcasters?|streamers?"
+    m = re.search(
+        rf"\b(?:only\s+(?:the\s+)?{_ACTIVE}(?:\s+(?:{nouns}))?|{_ACTIVE}\s+(?:{nouns})\s+only|{_ACTIVE}[- ]only"
+        rf"|(?:still|currently)\s+{_ACTIVE}|(?<!most )(?<!least )(?<!recently ){_ACTIVE}(?=\s+(?:[a-z&'-]+\s+){{0,3}}?(?:{nouns})\b))\b",
+        w.low,
+    )
+    if m and "posted_within_days" not in out.filters and "dormant_only" not in out.filters:
+        out.filters["active_only"] = True
+        w.consume(m)
+
+
+def _extract_growth(w: _Work, out: Parsed) -> None:
+    """Follower growth over 30 days: "growing more than 10% a month" -> min_growth_30d_pct 0.1;
+    "fast growing" -> FAST_GROWTH (said in a note). Growth over another period is said back."""
+    num = r"(?P<p>\d{1,3}(?:[.,]\d+)?)\s?%\+?"
+    per = (r"(?P<per>(?:a|per|each|every|/)\s?(?:month|mo|week|wk|year|yr|quarter|day)|monthly|weekly|yearly|annually|daily"
+           rf"|(?:last|this)\s+(?:month|week|year)|(?:in|over|during)\s+(?:the\s+)?(?:{_LAST}\s+)?(?:\d{{1,3}}\s+)?(?:days?|weeks?|months?|years?|quarter|month|week|year))")
+    cmp = r"(?:(?:by\s+)?(?:more\s+than|over|above|at\s+least|>=?|≥|of\s+at\s+least|of|by)\s*)?"
+    m = re.search(rf"\b(?:followers?\s+)?{_GROW}(?:\s+rate)?\s+(?:is\s+)?{cmp}{num}(?:\s+or\s+more)?(?:\s+{per})?", w.low) or re.search(
+        rf"\b{num}(?:\s+or\s+more)?\s+(?:(?P<per2>monthly|weekly|yearly|a month|per month)\s+)?(?:follower\s+)?{_GROW}\b(?:\s+{per})?", w.low
+    )
+    if m:
+        period = " ".join((m.group("per") or m.groupdict().get("per2") or "").split())
+        monthly = not period or re.fullmatch(
+            rf"(?:a|per|each|every|/)\s?(?:month|mo)|monthly|last month|this month|(?:in|over|during) (?:the )?(?:{_LAST} )?(?:30 days|month|1 month)",
+            period,
+        )
+        if monthly:
+            value = _pct(m.group("p"))
+            out.filters["min_growth_30d_pct"] = value
+            if not period:
+                out.notes.append(f"growth of {m.group('p')}% read as follower growth over 30 days")
+            w.consume(m)
+        else:
+            _unused(w, out, m)
+        return
+    m = re.search(rf"\b(?:fast(?:est)?|rapidly|quickly|quick|fast-)[- ]?{_GROW}\b|\b{_GROW}\s+(?:fast|quickly|rapidly)\b|\bhigh[- ]growth\b", w.low)
+    if m:
+        out.filters["min_growth_30d_pct"] = FAST_GROWTH
+        out.notes.append(f"“{w.orig(m).strip()}” read as follower growth of at least {FAST_GROWTH:.0%} in 30 days")
+        w.consume(m)
+        return
+    m = re.search(r"\bgrowing(?=\s+(?:[a-z&'-]+\s+){0,2}?(?:creators?|influencers?|accounts?|kols?|channels?|youtubers?|tiktokers?)\b)"
+                  r"|\b(?:that|who)\s+(?:are|is)\s+(?:still\s+)?growing\b|\bgrowing\s+(?:audiences?|following|followers|fan\s?base)\b", w.low)
+    if m:
+        out.filters["min_growth_30d_pct"] = GROWING
+        out.notes.append(f"“growing” read as follower growth of at least {GROWING:.0%} in 30 days")
+        w.consume(m)
+
+
+def _extract_unmapped_time(w: _Work, out: Parsed) -> None:
+    """Time conditions no filter expresses ("since 2019", "in 2024", "before March", "in the
+    last 30 days" with no posting verb): consumed and kept in ``unused`` to be said back."""
+    # a year, not a number of followers ("from 2000 to 5000 followers")
+    year = r"(?:19|20)\d{2}(?![\d.,]|\s*(?:k\b|m\b|%|\+|followers|subs|subscribers|fans|-|–|to\s+\d|and\s+\d))"
+    pats = [
+        rf"\b(?:since|before|after|until|till|prior\s+to|as\s+of|from)\s+(?:(?:early|late|mid)[- ])?(?:{year}|{_MONTH_NAMES}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+{year})?|{_LAST}\s+(?:week|month|year|summer|winter|spring|fall|autumn|quarter|christmas)|yesterday|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\b",
+        rf"\b(?:in|during)\s+(?:(?:early|late|mid)[- ])?{year}\b",
+        rf"\b(?:in|during)\s+{_MONTH_NAMES}\b(?:\s+{year})?",
+        r"\b(?:this|last|past)\s+(?:year|summer|winter|spring|fall|autumn|quarter)\b",
+        _window(r"\b"),
+    ]
+    for pat in pats:
+        for m in list(re.finditer(pat, w.low)):
+            if not w.low[m.start() : m.end()].strip():
+                continue
+            if pat is pats[2] and m.group(0).strip().endswith("may") and w.orig(m)[-3:] != "May":
+                continue
+            _unused(w, out, m)
 
 
 def _extract_engagement(w: _Work, out: Parsed) -> None:
@@ -609,14 +636,9 @@ def _extract_email(w: _Work, out: Parsed) -> None:
 
 
 def _resolve_country_name(s: str) -> str | None:
-    s = s.strip().lower().strip(".")
-    s = re.sub(r"^the\s+", "", s)
-    for code, (names, adjs) in _COUNTRIES.items():
-        if s in names or s in adjs or s == code.lower():
-            return code
-    if s.upper() in _CODE_ALIASES:
-        return _CODE_ALIASES[s.upper()]
-    return None
+    s = re.sub(r"^the\s+", "", s.strip().strip("."), flags=re.IGNORECASE)
+    match = places.resolve_country(s, fuzzy=False, cities=False)
+    return match.value if match else None
 
 
 def country_code(name: str) -> str | None:
@@ -625,8 +647,8 @@ def country_code(name: str) -> str | None:
 
 
 def _extract_languages(w: _Work, out: Parsed) -> None:
-    names = {n: code for code, ns in _LANGUAGES.items() for n in ns}
-    alt = _alts(list(names))
+    names = _language_words()
+    alt = _alts([re.escape(n) for n in names])
     found: list[str] = []
     for m in list(re.finditer(rf"\b(?P<l>{alt})(?:[- ]speaking|[- ]language|[- ]speakers?)\b", w.low)):
         found.append(names[m.group("l")])
@@ -646,19 +668,14 @@ def _extract_languages(w: _Work, out: Parsed) -> None:
 def _extract_places(w: _Work, out: Parsed) -> None:
     countries: list[str] = []
     # cities first ("in Paris"), so a city is never mistaken for something else
-    city_alt = _alts([re.escape(c) for c in _CITIES])
+    cities = _city_words()
+    city_alt = _alts([re.escape(c) for c in cities])
     m = re.search(rf"\b(?:in|from|based in|around|near)\s+(?P<c>{city_alt})\b|\b(?P<c2>{city_alt})[- ]based\b", w.low)
     if m:
         key = m.group("c") or m.group("c2")
-        out.filters["city"] = _CITY_DISPLAY.get(key) or w.orig(m, "c" if m.group("c") else "c2").title()
+        out.filters["city"] = cities.get(key) or w.orig(m, "c" if m.group("c") else "c2").title()
         w.consume(m)
-    name_map: dict[str, str] = {}
-    adj_map: dict[str, str] = {}
-    for code, (names, adjs) in _COUNTRIES.items():
-        for n in names:
-            name_map[n] = code
-        for a in adjs:
-            adj_map[a] = code
+    name_map, adj_map = _country_words()
     for m in list(re.finditer(rf"(?<![\w-])(?P<n>{_alts([re.escape(n) for n in name_map])})(?![\w-])", w.low)):
         name = m.group("n")
         if name == "uk" and w.orig(m, "n") != "UK" and not re.search(r"\b(?:in|from)\s+(?:the\s+)?$", w.low[: m.start()]):
@@ -673,7 +690,7 @@ def _extract_places(w: _Work, out: Parsed) -> None:
         if w.low[m.start() : m.end()].strip() == "":
             continue
         code = _CODE_ALIASES.get(m.group(1), m.group(1))
-        if code not in _COUNTRIES:
+        if code not in _country_codes():
             continue
         preceded = re.search(r"\b(?:in|from|and|or|,)\s*$", w.original[: m.start()])
         if code in _CODE_STOPLIST and not preceded:
@@ -685,19 +702,19 @@ def _extract_places(w: _Work, out: Parsed) -> None:
 
 
 def _extract_platforms(w: _Work, out: Parsed) -> None:
-    found: list[str] = []
+    found: list[tuple[int, str]] = []  # (position, platform): listed in the order written
     for platform, words in PLATFORM_WORDS.items():
         pats = list(words)
         if platform == "x":
             # "on X" only (the bare letter is too common)
             m = re.search(r"(?<!\w)on\s+x\b(?!\s*\d)", w.low)
             if m:
-                found.append("x")
+                found.append((m.start(), "x"))
                 w.consume(m)
         if platform == "threads":
             m = re.search(r"\bon\s+threads\b", w.low)
             if m:
-                found.append("threads")
+                found.append((m.start(), "threads"))
                 w.consume(m)
             continue
         if not pats:
@@ -705,10 +722,10 @@ def _extract_platforms(w: _Work, out: Parsed) -> None:
         for m in list(re.finditer(rf"(?<![\w@.#])(?:{_alts(pats)})(?![\w])", w.low)):
             if platform == "instagram" and m.group(0) == "ig" and w.orig(m) not in ("IG", "Ig", "ig"):
                 continue
-            found.append(platform)
+            found.append((m.start(), platform))
             w.consume(m)
     if found:
-        out.filters["platforms"] = list(dict.fromkeys(found))
+        out.filters["platforms"] = list(dict.fromkeys(p for _, p in sorted(found)))
 
 
 def _extract_tiers(w: _Work, out: Parsed) -> None:
@@ -744,7 +761,7 @@ def _extract_kind(w: _Work, out: Parsed) -> None:
         out.filters["kind"] = "influencer"
         w.consume(m)
         return
-    m = re.search(r"\b(?:kols?|key opinion leaders?|experts?|professionals?|specialists?|thought leaders?|authorit(?:y|ies)|medical voices?)\b", w.low)
+    m = re.search(rf"\b(?:{_KOL_WORDS})\b", w.low)
     if m:
         out.filters["kind"] = "kol"
         out.creators_noun = True
@@ -862,6 +879,11 @@ def _extract_unknown_place(w: _Work, out: Parsed) -> None:
     place = m.group("p").strip(" .,")
     if place.lower() in _NOT_PLACES or re.fullmatch(r"Q[1-4]|H[12]|[A-Z]{3}", place):
         return
+    known = places.resolve_country(place, fuzzy=False, cities=False)
+    if known is not None:  # a country named only after "in" ("in Chad", "from Georgia")
+        out.filters["countries"] = list(dict.fromkeys([*out.filters.get("countries", []), known.value]))
+        w.consume(m, "p")
+        return
     out.unknown_place = place
     out.filters["countries"] = [*out.filters.get("countries", []), place]
     w.consume(m, "p")
@@ -886,6 +908,9 @@ def parse_filters(text: str, *, known_niches: list[str] | None = None) -> Parsed
     # order matters: the most specific phrases consume their words first
     _extract_campaign(w, out)
     _extract_collaboration(w, out)
+    _extract_growth(w, out)
+    _extract_activity(w, out)
+    _extract_unmapped_time(w, out)
     _extract_audience(w, out, resolve_country=_resolve_country_name)
     _extract_brand_or_topic(w, out)
     _extract_engagement(w, out)
@@ -900,7 +925,9 @@ def parse_filters(text: str, *, known_niches: list[str] | None = None) -> Parsed
     _extract_niches(w, out, known_niches)
     _extract_unknown_niche(w, out)
     _extract_unknown_place(w, out)
-    out.leftover = [t for t in re.findall(r"[^\W\d_][\w'’-]*", w.low) if t not in _FILLER and not t.startswith("@")]
+    # words of conditions no filter expresses ("since 2019") still count as not understood
+    rest = w.low + " " + " ".join(out.unused).lower()
+    out.leftover = [t for t in re.findall(r"[^\W\d_][\w'’-]*", rest) if t not in _FILLER and not t.startswith("@")]
     out.more = is_more_request(text)
     return out
 
@@ -928,43 +955,29 @@ def parse_handles(text: str) -> list[str]:
     return list(dict.fromkeys(m.group("h").lower() for m in HANDLE_RE.finditer(text)))
 
 
-_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-_CURRENCY_WORDS = {
-    "usd": "USD", "dollars": "USD", "dollar": "USD", "bucks": "USD", "eur": "EUR", "euros": "EUR", "euro": "EUR",
-    "gbp": "GBP", "pounds": "GBP", "pound": "GBP", "chf": "CHF", "sek": "SEK", "cad": "CAD", "aud": "AUD", "jpy": "JPY",
-}
-
-
-@dataclass
-class Money:
-    amount: Decimal
-    currency: str | None
-
-
-def parse_money(text: str) -> Money | None:
-    """'$20,000' / '€50k' / '20k USD' / 'budget of 15000' -> Money (currency None when unsaid)."""
-    low = text.lower()
-    m = re.search(rf"(?P<sym>[$€£¥])\s?(?P<n>{_NUM})", low)
+def find_amount(text: str, default_currency: str = "USD") -> Money | None:
+    """The amount in the user's words, read by the one money parser (memory.domain.money): an
+    amount with a currency anywhere ("€2,5k", "1.500,50 EUR", "20k USD"), else a plain number
+    right after "budget (of|is|:)" ("a budget of 8000", currency not ``explicit``). A malformed
+    amount ("-500 EUR", "€500 USD") raises ``MoneyError``."""
+    money = find_money(text, default_currency)
+    if money is not None:
+        return money
+    m = re.search(r"\bbudget\s*(?:of\s+|is\s+|:\s*|=\s*|around\s+|about\s+)?", text, re.I)
     if m:
-        v = parse_number(m.group("n"))
-        if v is not None:
-            return Money(Decimal(str(v)).quantize(Decimal("0.01")), _CURRENCY_SYMBOLS[m.group("sym")])
-    m = re.search(rf"(?P<n>{_NUM})\s?(?P<cur>{_alts(list(_CURRENCY_WORDS))})\b", low)
-    if m:
-        v = parse_number(m.group("n"))
-        if v is not None:
-            return Money(Decimal(str(v)).quantize(Decimal("0.01")), _CURRENCY_WORDS[m.group("cur")])
-    m = re.search(rf"\b(?P<cur>usd|eur|gbp|chf)\s?(?P<n>{_NUM})", low)
-    if m:
-        v = parse_number(m.group("n"))
-        if v is not None:
-            return Money(Decimal(str(v)).quantize(Decimal("0.01")), _CURRENCY_WORDS[m.group("cur")])
-    m = re.search(rf"\bbudget\s+(?:of\s+|is\s+|:\s*|=\s*|around\s+|about\s+)?(?P<n>{_NUM})", low)
-    if m:
-        v = parse_number(m.group("n"))
-        if v is not None:
-            return Money(Decimal(str(v)).quantize(Decimal("0.01")), None)
+        rest = text[m.end():]
+        money = find_money(rest, default_currency, bare=True)
+        if money is not None and rest.lstrip().startswith(money.text):
+            return money
     return None
+
+
+def money_arg(money: Money | None) -> dict[str, str | None] | None:
+    """A tool's ``{amount, currency}`` object; an unsaid currency is left to the tool's default
+    (the collaboration's, the campaign's or the workspace's)."""
+    if money is None:
+        return None
+    return {"amount": str(money.amount), "currency": money.currency if money.explicit else None}
 
 
 def parse_goal(text: str) -> str | None:
@@ -987,9 +1000,3 @@ def parse_year(text: str, now: datetime) -> int | None:
     if m:
         return int(m.group(1))
     return None
-
-
-def word_number(s: str) -> int | None:
-    """'three' -> 3, '3' -> 3."""
-    v = parse_number(s)
-    return int(v) if v is not None and v == int(v) else None

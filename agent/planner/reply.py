@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from memory.domain import languages, places
+from memory.domain.analytics import ACTIVE_DAYS, DORMANT_DAYS
+from memory.domain.analytics_format import signed_pct
+from memory.domain.numbers import format_compact
 from tools.registry import ToolOutcome
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -33,13 +37,6 @@ def clean(text: Any, limit: int | None = None) -> str:
 def quote(text: Any, limit: int = 160) -> str:
     """A cleaned quotation: “…”."""
     return f"“{clean(text, limit)}”"
-
-
-def human_number(n: float | int | None) -> str:
-    """45200 → '45.2K'."""
-    from agent.planner.parse import human_number as hn
-
-    return hn(n)
 
 
 def pct(v: float | None, digits: int = 1) -> str:
@@ -94,17 +91,28 @@ def describe_filters(f: dict[str, Any]) -> str:
     lst("platforms", platform_label)
     lo, hi = f.get("followers_min"), f.get("followers_max")
     if lo is not None and hi is not None:
-        parts.append(f"{human_number(lo)}–{human_number(hi)} followers")
+        parts.append(f"{format_compact(lo)}–{format_compact(hi)} followers")
     elif lo is not None:
-        parts.append(f"≥ {human_number(lo)} followers")
+        parts.append(f"≥ {format_compact(lo)} followers")
     elif hi is not None:
-        parts.append(f"≤ {human_number(hi)} followers")
+        parts.append(f"≤ {format_compact(hi)} followers")
     if f.get("engagement_min") is not None:
         parts.append(f"ER ≥ {pct(float(f['engagement_min']))}")
     if f.get("engagement_max") is not None:
         parts.append(f"ER ≤ {pct(float(f['engagement_max']))}")
     if f.get("audience_country"):
         parts.append(f"audience mostly in {_country(f['audience_country'])}")
+    lst("audience_countries", _country)
+    if f.get("audience_countries"):
+        parts[-1] = f"audience mostly in {parts[-1]}"
+    if f.get("posted_within_days") is not None:
+        parts.append(f"posted in the last {f['posted_within_days']} days")
+    if f.get("active_only"):
+        parts.append(f"active (posted in the last {ACTIVE_DAYS} days)")
+    if f.get("dormant_only"):
+        parts.append(f"dormant (no post in {DORMANT_DAYS} days)")
+    if f.get("min_growth_30d_pct") is not None:
+        parts.append(f"followers {signed_pct(float(f['min_growth_30d_pct']))} or more in 30 days")
     if f.get("audience_female_min") is not None:
         parts.append(f"audience ≥ {pct(float(f['audience_female_min']), 0)} female")
     if f.get("audience_18_34_min") is not None:
@@ -127,21 +135,11 @@ def describe_filters(f: dict[str, Any]) -> str:
 
 
 def _country(code: str) -> str:
-    try:
-        from tools.discovery.vocab import COUNTRIES
-
-        return COUNTRIES.get(str(code).upper(), str(code))
-    except ImportError:
-        return str(code)
+    return places.country_name(str(code))
 
 
 def _language(code: str) -> str:
-    try:
-        from tools.discovery.vocab import LANGUAGES
-
-        return LANGUAGES.get(str(code).lower(), str(code))
-    except ImportError:
-        return str(code)
+    return languages.language_name(str(code))
 
 
 # --- creator lists -----------------------------------------------------------------------------------
@@ -154,8 +152,10 @@ def creator_line(i: int, item: dict[str, Any]) -> str:
     bits = [
         platform_label(item.get("platform")),
         str(item.get("tier") or ""),
-        f"{human_number(item.get('followers'))} followers",
+        f"{format_compact(item.get('followers'))} followers",
         f"ER {item.get('engagement') or 'unknown'}",
+        str(item.get("growth") or ""),
+        str(item.get("activity") or ""),
     ]
     place = ", ".join(p for p in (item.get("city"), item.get("country")) if p)
     if place:
@@ -175,10 +175,40 @@ def creator_line(i: int, item: dict[str, Any]) -> str:
     return line
 
 
-def compose_search(outcome: ToolOutcome, *, notes: list[str], lead: str | None = None, page: bool = False) -> str:
-    """Reply for search_creators / find_similar_creators."""
+UNUSED_HINT = (f"I can filter on posting in the last N days, active creators (a post in the last {ACTIVE_DAYS} days), "
+               f"dormant ones (no post in {DORMANT_DAYS} days) or follower growth over 30 days")
+
+
+def unused_line(unused: list[str] | None) -> str | None:
+    """Conditions of the request that no filter expresses, said back instead of dropped."""
+    if not unused:
+        return None
+    return "I didn't use: " + ", ".join(f"'{clean(u, 60)}'" for u in unused) + f" — {UNUSED_HINT}."
+
+
+def audience_match_line(data: dict[str, Any]) -> str | None:
+    """"3 of them matched by audience country": rows a creator-country search found through
+    their audience (reason "audience mostly in …") rather than where they are based."""
+    applied = data.get("applied_filters") or {}
+    if not applied.get("countries") or applied.get("audience_countries") or applied.get("audience_country"):
+        return None
+    items = data.get("items") or []
+    n = sum(1 for it in items if any(str(r).startswith("audience mostly in") for r in it.get("reasons") or []))
+    if not n:
+        return None
+    where = " or ".join(_country(c) for c in applied["countries"])
+    return (f"Matched by audience country for {n} of them: based elsewhere, with an audience mostly in {where}."
+            if n < len(items) else f"Matched by audience country for all {n}: based elsewhere, with an audience mostly in {where}.")
+
+
+def compose_search(outcome: ToolOutcome, *, notes: list[str], lead: str | None = None, page: bool = False,
+                   unused: list[str] | None = None) -> str:
+    """Reply for search_creators / find_similar_creators. ``unused``: conditions of the request
+    no filter expresses ("since 2019"), said back."""
     if not outcome.ok or outcome.result is None:
-        return error_text(outcome, "run that search")
+        text = error_text(outcome, "run that search")
+        said = unused_line(unused)
+        return text + (f"\n{said}" if said else "")
     data = outcome.result.model_dump(mode="json")
     items = data.get("items") or []
     filters = describe_filters(data.get("applied_filters") or {})
@@ -191,6 +221,9 @@ def compose_search(outcome: ToolOutcome, *, notes: list[str], lead: str | None =
             lines.append(f"Filters: {filters}.")
         if not data.get("offset"):
             lines.append("Try loosening a filter — e.g. “any country”, a lower ER, or another tier.")
+        said = unused_line(unused)
+        if said:
+            lines.append(said)
         return "\n".join(lines)
     first = int(data.get("offset") or 0) + 1
     last = first + len(items) - 1
@@ -205,9 +238,15 @@ def compose_search(outcome: ToolOutcome, *, notes: list[str], lead: str | None =
         head = ("More creators " if page else "Creators ") + f"{first}–{last}" + (f" of {total}" if total is not None else "")
     lines.append(head + (f" — {filters}" if filters else "") + f" ({sort_text}):")
     lines.extend(creator_line(first + i, item) for i, item in enumerate(items))
+    matched = audience_match_line(data)
+    if matched:
+        lines.append(matched)
     all_notes = list(dict.fromkeys([*notes, *(data.get("notes") or [])]))
     if all_notes:
         lines.append("Note: " + "; ".join(all_notes) + ".")
+    said = unused_line(unused)
+    if said:
+        lines.append(said)
     hints = [f"“show me #{min(2, len(items)) + first - 1}”", "“find similar to the first one”", "“only those with email”"]
     if data.get("has_more"):
         hints.append("“more”")
@@ -241,7 +280,8 @@ def compose_profile(outcome: ToolOutcome) -> str:
         meta.append("DO NOT CONTACT")
     lines.append(" · ".join(meta))
     for a in d.get("accounts") or []:
-        lines.append(f"  {platform_label(a.get('platform'))} @{a.get('handle')}: {human_number(a.get('followers'))} followers ({a.get('tier')}), ER {a.get('engagement')}")
+        lines.append(f"  {platform_label(a.get('platform'))} @{a.get('handle')}: {format_compact(a.get('followers'))} followers ({a.get('tier')}), ER {a.get('engagement')}"
+                     + "".join(f"; {a[k]}" for k in ("growth", "activity") if a.get(k)))
     aud = []
     if c.get("audience_top_country"):
         aud.append(f"mostly in {_country(c['audience_top_country'])}")
@@ -286,7 +326,7 @@ def compose_comparison(outcomes: list[ToolOutcome]) -> str:
         c = d.get("creator") or {}
         kind = "KOL" + (f" ({clean(c.get('credentials'), 50)})" if c.get("credentials") else "") if c.get("kind") == "kol" else "influencer"
         accounts = "; ".join(
-            f"{platform_label(a.get('platform'))} {human_number(a.get('followers'))} ({a.get('tier')}, ER {a.get('engagement')})"
+            f"{platform_label(a.get('platform'))} {format_compact(a.get('followers'))} ({a.get('tier')}, ER {a.get('engagement')})"
             for a in (d.get("accounts") or [])[:3]
         )
         aud = []
@@ -387,7 +427,7 @@ def compose_mix(outcome: ToolOutcome) -> tuple[str, list[Any]]:
         examples = sg.get("examples") or []
         if examples:
             lines.append("    e.g. " + ", ".join(
-                f"{number.get(e['handle'], '?')}. @{e['handle']} ({human_number(e.get('followers'))}, ER {e.get('engagement')})" for e in examples
+                f"{number.get(e['handle'], '?')}. @{e['handle']} ({format_compact(e.get('followers'))}, ER {e.get('engagement')})" for e in examples
             ))
         else:
             lines.append("    (no matching creators in your database yet)")
@@ -415,11 +455,11 @@ def collaboration_line(r: dict[str, Any]) -> str:
     if r.get("deliverables"):
         bits.append(", ".join(clean(d, 40) for d in r["deliverables"][:3]))
     if r.get("has_results"):
-        res = [f"{human_number(r.get('impressions'))} impressions"]
+        res = [f"{format_compact(r.get('impressions'))} impressions"]
         if r.get("engagements"):
-            res.append(f"{human_number(r.get('engagements'))} engagements")
+            res.append(f"{format_compact(r.get('engagements'))} engagements")
         if r.get("clicks"):
-            res.append(f"{human_number(r.get('clicks'))} clicks")
+            res.append(f"{format_compact(r.get('clicks'))} clicks")
         if r.get("conversions"):
             res.append(f"{r.get('conversions')} conversions")
         if r.get("revenue") and r.get("revenue") != "n/a":

@@ -4,7 +4,10 @@ creators, accounts and grouping of accounts into people.
 
 One row per platform account, the person's fields repeated on each of their accounts.
 Rates and shares are fractions (``0.034``); an engagement rate above 100% is written as a
-percent (``150%``) because a bare number above 1 reads back as a percent. ``creator_id`` is
+percent (``150%``) because a bare number above 1 reads back as a percent. The last columns
+are the analytics' basis (``engagement_source``: posts, averages, views or reported;
+``engagement_posts``; ``posts_per_week``; ``growth_30d_pct``, a fraction): derived figures,
+shown for reading and not imported. ``creator_id`` is
 the person's import id when they have one; a person with several accounts and neither
 import id nor e-mail gets ``kolpilot-<id>`` so that the accounts stay together on re-import.
 
@@ -38,7 +41,11 @@ CREATOR_COLUMNS: tuple[str, ...] = (
     "platform", "handle", "display_name", "followers", "engagement_rate", "avg_likes", "avg_comments", "avg_views",
     "country", "city", "language", "niches", "bio", "email", "kind", "credentials", "profile_url",
     "audience_top_country", "audience_female_pct", "audience_age_18_34_pct", "creator_id",
+    # analytics, for reading (memory.domain.analytics): derived from posts and follower
+    # history, so an import skips them (silently: they are ours)
+    "engagement_source", "engagement_posts", "posts_per_week", "growth_30d_pct",
 )
+ANALYTICS_COLUMNS: tuple[str, ...] = CREATOR_COLUMNS[-4:]
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,6 +88,10 @@ def _row(acc: Account, person: Creator, creator_id: str) -> list[str]:
         "audience_top_country": person.audience_top_country,
         "audience_female_pct": _number(person.audience_female_pct),
         "audience_age_18_34_pct": _number(person.audience_age_18_34_pct), "creator_id": creator_id,
+        "engagement_source": acc.engagement_source,
+        "engagement_posts": None if acc.engagement_posts is None else str(acc.engagement_posts),
+        "posts_per_week": _number(None if acc.posts_per_week is None else round(acc.posts_per_week, 2)),
+        "growth_30d_pct": _number(None if acc.growth_30d_pct is None else round(acc.growth_30d_pct, 4)),
     }
     return [v if v is not None else "" for v in (values[c] for c in CREATOR_COLUMNS)]
 

@@ -18,15 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from memory.db import session_scope
+from memory.domain import analytics as rule
 from memory.errors import UserError
 from memory.models import Account, PostCreate
 from memory.models.common import utcnow
+from memory.repo.analytics import recompute_accounts, record_follower_snapshots
 from memory.repo.creators import normalize_handle, recent_posts, upsert_posts
 
 
@@ -102,11 +105,15 @@ def sync_posts(
     source: PostsSource | Callable[[Account], PostsSource | None],
     handles: Iterable[str] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+    er_posts: int = rule.ER_POSTS_DEFAULT,
+    er_window_days: int = rule.ER_WINDOW_DAYS_DEFAULT,
 ) -> SyncReport:
     """Fetch and store recent posts for the workspace's accounts (or only ``handles``).
 
     ``source`` is one source, or a function choosing one per account (None = skip it).
-    Each account is written in its own transaction, after its fetch succeeded.
+    Each account is written in its own transaction, after its fetch succeeded, with its
+    follower snapshot and analytics (memory.domain.analytics) as of ``now`` (None = the clock).
     """
     handles = list(handles or [])
     with session_scope(sessions) as s:
@@ -145,6 +152,13 @@ def sync_posts(
                         row.updated_at = utcnow()
                         s.add(row)
                         report.followers_updated += int("followers" in changed)
+                at = now or utcnow()
+                if update and "followers" in update:
+                    record_follower_snapshots(s, workspace_id=workspace_id, rows=[(acc.id, update["followers"])],
+                                              on=at.date(), source="sync")
+                if update or counts["inserted"] or counts["updated"]:
+                    recompute_accounts(s, workspace_id=workspace_id, account_ids=[acc.id], now=at, er_posts=er_posts,
+                                       er_window_days=er_window_days)
         except Exception as exc:  # noqa: BLE001 - this account is rolled back; the others go on
             report.errors.append(f"{label}: could not store the posts ({type(exc).__name__}: {str(exc).splitlines()[0][:150]})")
             continue

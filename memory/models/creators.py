@@ -9,9 +9,9 @@ candidate row.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from memory.models.common import utcnow
@@ -92,7 +92,9 @@ class AccountBase(SQLModel):
     platform: str = Field(max_length=20)
     handle: str = Field(max_length=200, description="Handle without the leading @, lower case")
     followers: int = Field(default=0, ge=0)
-    engagement_rate: float | None = Field(default=None, description="Fraction, e.g. 0.034 for 3.4%")
+    engagement_rate: float | None = Field(
+        default=None, description="Effective ER, a fraction (0.034 = 3.4%), by the rule of memory.domain.analytics")
+    reported_engagement_rate: float | None = Field(default=None, description="ER column of an imported file, as reported")
     engagement_basis: str = Field(default="followers", max_length=16, description="followers, reach or views")
     avg_likes: float | None = None
     avg_comments: float | None = None
@@ -129,8 +131,29 @@ class Account(AccountBase, table=True):
     kind: str = Field(default="influencer", max_length=16)
     has_email: bool = Field(default=False)
     last_post_at: datetime | None = None
+    # Analytics (memory.domain.analytics, kept current by memory.repo.analytics).
+    engagement_source: str | None = Field(default=None, max_length=12, description="posts, averages, views or reported")
+    engagement_posts: int | None = Field(default=None, description="Posts the posts-based ER used")
+    posts_per_week: float | None = Field(default=None, description="Posts per week over the last 90 days")
+    followers_change_30d: int | None = Field(default=None, sa_type=BigInteger)
+    growth_30d_pct: float | None = Field(default=None, description="Follower growth over 30 days, a fraction")
+    followers_change_90d: int | None = Field(default=None, sa_type=BigInteger)
+    growth_90d_pct: float | None = Field(default=None, description="Follower growth over 90 days, a fraction")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FollowerSnapshot(SQLModel, table=True):
+    """Followers of an account on one day (growth figures are computed from these)."""
+
+    __tablename__ = "follower_snapshot"
+    __table_args__ = (UniqueConstraint("account_id", "date", name="uq_follower_snapshot_account_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    date: date
+    followers: int = Field(sa_type=BigInteger)
+    source: str = Field(default="import", max_length=16, description="import, sync or seed")
 
 
 class AccountCreate(AccountBase):
@@ -140,6 +163,7 @@ class AccountCreate(AccountBase):
 class AccountUpdate(SQLModel):
     followers: int | None = None
     engagement_rate: float | None = None
+    reported_engagement_rate: float | None = None
     engagement_basis: str | None = None
     avg_likes: float | None = None
     avg_comments: float | None = None

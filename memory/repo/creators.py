@@ -7,7 +7,7 @@ a file changed, and a re-run of the same file changes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
@@ -23,6 +23,7 @@ from memory.models import (
     PostCreate,
 )
 from memory.models.common import utcnow
+from memory.repo.analytics import stored_engagement
 
 UpsertStatus = Literal["inserted", "updated", "unchanged"]
 
@@ -54,12 +55,38 @@ def _apply(obj: object, values: dict) -> bool:
     return changed
 
 
+def _denorm(person: object) -> dict:
+    """The creator fields search filters read, as copied onto each account. ``country`` is
+    the creator's country or, when that is unknown, the audience's top country (so
+    "creators in India" finds a channel whose file only says its audience is mostly Indian;
+    search results say which one matched)."""
+    p: Any = person
+    return {"country": p.country or p.audience_top_country, "language": p.language, "kind": p.kind,
+            "has_email": bool(p.email)}
+
+
+def _as_reported(values: dict) -> dict:
+    """An engagement rate given with an account is the reported one; the effective
+    ``engagement_rate`` follows the precedence rule (memory.domain.analytics)."""
+    if "engagement_rate" in values:
+        rate = values.pop("engagement_rate")
+        values.setdefault("reported_engagement_rate", rate)
+    return values
+
+
+def _settle_engagement(acc: object) -> bool:
+    """Apply the effective rate of ``acc`` from its own columns; True when it changed."""
+    eng = stored_engagement(acc)
+    return _apply(acc, {"engagement_rate": eng.rate, "engagement_source": eng.source, "engagement_posts": eng.posts,
+                        "engagement_basis": eng.basis})
+
+
 def sync_account_denorm(session: Session, *, creator: Creator) -> None:
     """Copy the creator fields that search filters on onto each of the creator's accounts."""
     for acc in session.exec(select(Account).where(Account.creator_id == creator.id)):
         _apply(
             acc,
-            {"country": creator.country, "language": creator.language, "kind": creator.kind, "has_email": bool(creator.email)},
+            _denorm(creator),
         )
     session.flush()
 
@@ -146,15 +173,18 @@ def upsert_creator_account(
                 set_creator_niches(session, creator=person)
     account_values = {k: v for k, v in account.model_dump(exclude_unset=True).items() if v is not None}
     account_values["handle"] = handle
-    denorm = {"country": person.country, "language": person.language, "kind": person.kind, "has_email": bool(person.email)}
+    _as_reported(account_values)
+    denorm = _denorm(person)
     if acc is None:
         acc = Account(workspace_id=workspace_id, creator_id=person.id, **account_values, **denorm)
+        _settle_engagement(acc)
         session.add(acc)
         session.flush()
         if changed:
             sync_account_denorm(session, creator=person)
         return "inserted", acc
     acc_changed = _apply(acc, {**account_values, **denorm, "creator_id": person.id})
+    acc_changed = _settle_engagement(acc) or acc_changed
     if acc_changed:
         acc.updated_at = utcnow()
     if changed:
@@ -271,7 +301,7 @@ def upsert_creator_accounts(
         cv = {k: v for k, v in c.model_dump(exclude_unset=True).items() if v is not None}
         if "niches" in cv:
             cv["niches"] = ";".join(split_niches(cv["niches"]))
-        av = {k: v for k, v in a.model_dump(exclude_unset=True).items() if v is not None}
+        av = _as_reported({k: v for k, v in a.model_dump(exclude_unset=True).items() if v is not None})
         av["handle"] = normalize_handle(a.handle)
         prepared.append((c, a, cv, av))
 
@@ -328,7 +358,7 @@ def upsert_creator_accounts(
         accounts_of[id(persons[acc.creator_id])].append(acc)
 
     def denorm(p: object) -> dict:
-        return {"country": p.country, "language": p.language, "kind": p.kind, "has_email": bool(p.email)}  # type: ignore[attr-defined]
+        return _denorm(p)
 
     changed_people: dict[int, object] = {}
 
@@ -377,7 +407,9 @@ def upsert_creator_accounts(
         if acc is None:
             now = utcnow()
             acc = _Pending(len(new_accounts), **{**a.model_dump(), **av, **denorm(person), "workspace_id": workspace_id,
-                                                 "last_post_at": None, "created_at": now, "updated_at": now})
+                                                 "last_post_at": None, "engagement_source": None, "engagement_posts": None,
+                                                 "created_at": now, "updated_at": now})
+            _settle_engagement(acc)
             new_accounts.append(acc)
             by_key[key] = acc
             owner[id(acc)] = person
@@ -392,6 +424,7 @@ def upsert_creator_accounts(
             accounts_of[id(person)].append(acc)
             owner[id(acc)] = person
         acc_changed = _apply(acc, {**av, **denorm(person)}) or moved
+        acc_changed = _settle_engagement(acc) or acc_changed
         if acc_changed:
             acc.updated_at = utcnow()  # type: ignore[attr-defined]
         if changed:

@@ -83,6 +83,7 @@ from sqlalchemy.sql.selectable import Alias
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session
 
+from memory.domain.analytics import days_since, engagement_by_views
 from memory.models import Account, AccountBrand, Campaign, Collaboration, Creator, CreatorNiche
 from memory.repo.creators import normalize_handle
 
@@ -116,7 +117,12 @@ class SearchFilters:
     Lists mean "any of"; ``None`` / empty means "no filter". ``follower_ranges`` are
     half-open ``[low, high)`` ranges (one per requested tier, ``high`` None = no upper
     bound), combined with OR; ``followers_min`` / ``followers_max`` are inclusive bounds on
-    top. Engagement bounds are fractions (0.03 = 3%).
+    top. Engagement bounds are fractions (0.03 = 3%) on the effective rate
+    (memory.domain.analytics). ``countries`` match the account's ``country`` column: the
+    creator's country, or the audience's top country when the creator's is unknown.
+    ``posted_since``: a post at or after it; ``not_posted_since``: a known last post before
+    it (dormant); ``growth_30d_min``: follower growth over 30 days, a fraction;
+    ``audience_countries``: the audience's top country is one of these.
     """
 
     platforms: tuple[str, ...] = ()
@@ -137,6 +143,10 @@ class SearchFilters:
     audience_country: str | None = None
     audience_female_min: float | None = None
     audience_18_34_min: float | None = None
+    audience_countries: tuple[str, ...] = ()
+    posted_since: datetime | None = None
+    not_posted_since: datetime | None = None
+    growth_30d_min: float | None = None
     collaborated: Literal["any", "never"] | None = None
     collaborated_brand: str | None = None
     exclude_campaign_id: int | None = None
@@ -198,6 +208,24 @@ class AccountHit:
     niches: list[str] = field(default_factory=list)
     brand_mentions: dict[str, int] = field(default_factory=dict)
     do_not_contact: bool = False
+    # Analytics (memory.domain.analytics).
+    engagement_source: str | None = None
+    engagement_posts: int | None = None
+    reported_engagement_rate: float | None = None
+    posts_per_week: float | None = None
+    growth_30d_pct: float | None = None
+    growth_90d_pct: float | None = None
+    followers_change_30d: int | None = None
+    followers_change_90d: int | None = None
+
+    def days_since_last_post(self, now: datetime) -> int | None:
+        """Whole days from the last known post to ``now`` (None when no post is known)."""
+        return days_since(self.last_post_at, now=now)
+
+    @property
+    def engagement_by_views(self) -> float | None:
+        """(avg likes + avg comments) / avg views on video platforms (beside the stored rate)."""
+        return engagement_by_views(self.platform, self.avg_likes, self.avg_comments, self.avg_views)
 
 
 @dataclass
@@ -304,7 +332,7 @@ class Sample:
         cols["followers"] = arr("followers", np.int64, 0)
         cols["engagement_rate"] = np.array([np.nan if r.get("engagement_rate") is None else r["engagement_rate"] for r in rows], dtype=float)
         cols["last_post_at"] = np.array([np.nan if r.get("last_post_at") is None else r["last_post_at"] for r in rows], dtype=float)
-        for k in ("audience_female_pct", "audience_age_18_34_pct"):
+        for k in ("audience_female_pct", "audience_age_18_34_pct", "growth_30d_pct"):
             cols[k] = np.array([np.nan if r.get(k) is None else r[k] for r in rows], dtype=float)
         ids = arr("id", np.int64, 0)
         creator_ids = arr("creator_id", np.int64, 0)
@@ -350,6 +378,16 @@ class Sample:
             out["engagement_rate"] = m
         if sort == "recency":
             out["last_post_at"] = ~np.isnan(c["last_post_at"])
+        if f.posted_since is not None or f.not_posted_since is not None:
+            last = c["last_post_at"]
+            m = ~np.isnan(last)
+            if f.posted_since is not None:
+                m &= np.nan_to_num(last, nan=-np.inf) >= f.posted_since.timestamp()
+            if f.not_posted_since is not None:
+                m &= np.nan_to_num(last, nan=np.inf) < f.not_posted_since.timestamp()
+            out["activity"] = m
+        if f.growth_30d_min is not None:
+            out["growth"] = np.nan_to_num(c["growth_30d_pct"], nan=-np.inf) >= f.growth_30d_min
         none = np.zeros(n, dtype=bool)
         if f.niches_any:
             m = none.copy()
@@ -380,11 +418,14 @@ class Sample:
             attrs &= hit
         if f.audience_country:
             attrs &= self.eq("audience_top_country", [f.audience_country])
+        if f.audience_countries:
+            attrs &= self.eq("audience_top_country", f.audience_countries)
         if f.audience_female_min is not None:
             attrs &= np.nan_to_num(c["audience_female_pct"], nan=-1) >= f.audience_female_min
         if f.audience_18_34_min is not None:
             attrs &= np.nan_to_num(c["audience_age_18_34_pct"], nan=-1) >= f.audience_18_34_min
-        if f.city or f.credentials or f.audience_country or f.audience_female_min is not None or f.audience_18_34_min is not None:
+        if (f.city or f.credentials or f.audience_country or f.audience_countries or f.audience_female_min is not None
+                or f.audience_18_34_min is not None):
             out["creator_attrs"] = attrs
         return out
 
@@ -499,7 +540,7 @@ def _compute_stats(conn: Connection, workspace_id: str, sample: bool | None = No
     collab_ids = {int(r[0]) for r in conn.execute(select(COLLAB.c.creator_id).where(COLLAB.c.workspace_id == workspace_id).distinct())}
     sample_q = (
         select(a.id, a.creator_id, a.platform, a.followers, a.engagement_rate, a.country, a.language, a.kind,
-               a.has_email, a.last_post_at, cr.city, cr.audience_top_country, cr.audience_female_pct,
+               a.has_email, a.last_post_at, a.growth_30d_pct, cr.city, cr.audience_top_country, cr.audience_female_pct,
                cr.audience_age_18_34_pct,
                func.lower(func.coalesce(cr.credentials, "") + " " + func.coalesce(cr.bio, "")).label("text"))
         .join(CREATOR, CREATOR.c.id == a.creator_id)
@@ -554,7 +595,8 @@ _C_ATTR_PROBE = 2.0  # an EXISTS probe into the creator row
 _C_BUILD = 0.4  # add one row to a materialised IN (...) set (per UNION member)
 _C_SETPROBE = 0.5  # test a row against a materialised set
 _C_SORT = 1.0  # per row fed to a sort
-_ACCOUNT_GROUPS = ("platform", "country", "language", "kind", "has_email", "followers", "engagement_rate", "last_post_at")
+_ACCOUNT_GROUPS = ("platform", "country", "language", "kind", "has_email", "followers", "engagement_rate", "last_post_at",
+                   "activity", "growth")
 _SETS = ("niches_any", "brands", "collab", "no_collab")  # subquery filters that can be built once
 
 
@@ -638,6 +680,12 @@ def candidate_plans(
     sort_col = SORT_COLUMNS[sort]
     all_true = np.ones(smp.n, dtype=bool)
     candidates: list[Plan] = []
+    # Activity and growth filters read columns the covering indexes hold only in part.
+    needed = {col for k, col in (("activity", "last_post_at"), ("growth", "growth_30d_pct")) if k in masks}
+
+    def covers(found: tuple[str, bool]) -> bool:
+        return found[1] and needed <= set(indexes.get(found[0], ()))
+
     by_creator = _find_index(indexes, ["creator_id"])
     if f.creator_ids is not None and len(f.creator_ids) <= 5000 and by_creator is not None:
         # A candidate list (vector hits, lookalikes): its accounts, then sort. Always cheapest.
@@ -711,7 +759,7 @@ def candidate_plans(
                     rows += size * smp.scale
                     continue
                 rows += min(size * smp.scale, _walk_depth(np.cumsum(ranked)[hits[:5]], need, smp.scale))
-        cost, mats = residual_cost(part_all, rows, found[1], in_key, len(values) * len(intervals))
+        cost, mats = residual_cost(part_all, rows, covers(found), in_key, len(values) * len(intervals))
         candidates.append(Plan("walk", found[0], col, None, mats, cost))
 
     # Drives: start from one filter's rows (all of them), test the rest, sort what passes.
@@ -723,7 +771,7 @@ def candidate_plans(
             continue
         base = masks[col]
         rows = base.sum() * smp.scale if col not in EQ_COLUMNS else stats.share(col, _values(f, col)) * stats.total
-        cost, mats = residual_cost(base, rows, found[1], {col})
+        cost, mats = residual_cost(base, rows, covers(found), {col})
         cost += rows * both(masks)[base].mean() * _C_SORT if base.any() else 0.0
         candidates.append(Plan("drive", found[0], None, col, mats, cost))
     per_creator = stats.total / max(stats.creators, 1)
@@ -733,7 +781,7 @@ def candidate_plans(
         size = _set_size(name, f, stats)
         rows = size * per_creator
         base = masks[name]
-        cost, mats = residual_cost(base, rows, by_creator[1], {name})
+        cost, mats = residual_cost(base, rows, covers(by_creator), {name})
         cost += size * (_C_BUILD + _C_SEEK) + rows * (both(masks)[base].mean() if base.any() else 0.0) * _C_SORT
         candidates.append(Plan("drive", by_creator[0], None, name, mats, cost))
     if "brands" in masks:
@@ -812,6 +860,12 @@ def _conditions(
         conds.append(c.engagement_rate <= f.engagement_max)
     if sort == "engagement":
         conds.append(c.engagement_rate.is_not(None))
+    if f.posted_since is not None:
+        conds.append(c.last_post_at >= f.posted_since)
+    if f.not_posted_since is not None:
+        conds.append(c.last_post_at < f.not_posted_since)
+    if f.growth_30d_min is not None:
+        conds.append(c.growth_30d_pct >= f.growth_30d_min)
     if sort == "recency":
         conds.append(c.last_post_at.is_not(None))
     if f.exclude_creator_ids:
@@ -871,6 +925,8 @@ def _creator_terms(f: SearchFilters) -> list[ColumnElement[bool]]:
         terms.append(or_(*words))
     if f.audience_country:
         terms.append(cr.audience_top_country == f.audience_country)
+    if f.audience_countries:
+        terms.append(cr.audience_top_country.in_(list(f.audience_countries)))
     if f.audience_female_min is not None:
         terms.append(cr.audience_female_pct >= f.audience_female_min)
     if f.audience_18_34_min is not None:
@@ -986,6 +1042,8 @@ def _build_display_select() -> Any:
         a.avg_likes, a.avg_comments, a.avg_views, a.profile_url, cr.country, cr.city, cr.language, cr.kind,
         cr.credentials, cr.email, cr.bio, cr.audience_top_country, cr.audience_female_pct,
         cr.audience_age_18_34_pct, a.last_post_at, cr.do_not_contact, niches,
+        a.engagement_source, a.engagement_posts, a.reported_engagement_rate, a.posts_per_week, a.growth_30d_pct,
+        a.growth_90d_pct, a.followers_change_30d, a.followers_change_90d,
     ).select_from(ACCOUNT).join(CREATOR, CREATOR.c.id == a.creator_id)
 
 
@@ -997,7 +1055,9 @@ def _hit(r: Any, mentions: dict[int, dict[str, int]]) -> AccountHit:
         credentials=r[16], has_email=bool(r[17]), bio=r[18], audience_top_country=r[19],
         audience_female_pct=r[20], audience_age_18_34_pct=r[21], last_post_at=utc(r[22]),
         niches=sorted(x for x in (r[24] or "").split(";") if x), brand_mentions=mentions.get(r[0], {}),
-        do_not_contact=bool(r[23]),
+        do_not_contact=bool(r[23]), engagement_source=r[25], engagement_posts=r[26], reported_engagement_rate=r[27],
+        posts_per_week=r[28], growth_30d_pct=r[29], growth_90d_pct=r[30], followers_change_30d=r[31],
+        followers_change_90d=r[32],
     )
 
 
@@ -1125,8 +1185,8 @@ def most_restrictive(
     base = SearchFilters()
     for name in (
         "platforms", "countries", "languages", "kind", "has_email", "niches_any", "niches_all", "brands", "city",
-        "credentials", "audience_country", "audience_female_min", "audience_18_34_min", "collaborated",
-        "collaborated_brand", "exclude_campaign_id", "creator_ids",
+        "credentials", "audience_country", "audience_countries", "audience_female_min", "audience_18_34_min",
+        "growth_30d_min", "collaborated", "collaborated_brand", "exclude_campaign_id", "creator_ids",
     ):
         value = getattr(filters, name)
         if value not in (None, ()):
@@ -1136,6 +1196,8 @@ def most_restrictive(
                                             followers_min=filters.followers_min, followers_max=filters.followers_max)))
     if filters.engagement_min is not None or filters.engagement_max is not None:
         checks.append(("engagement", replace(base, engagement_min=filters.engagement_min, engagement_max=filters.engagement_max)))
+    if filters.posted_since is not None or filters.not_posted_since is not None:
+        checks.append(("activity", replace(base, posted_since=filters.posted_since, not_posted_since=filters.not_posted_since)))
     out = []
     for name, single in checks[:8]:
         ids, _ = search_account_ids(conn, workspace_id=workspace_id, filters=single, sort="followers", limit=1000)

@@ -77,6 +77,7 @@ from memory.models import (
     TrackingLink,
 )
 from memory.models.workspace import LOCAL_WORKSPACE
+from memory.repo.analytics import recompute_accounts, record_follower_snapshots
 from memory.seed import vocab
 from memory.seed.synthetic import PROFILE_URLS, lock_workspace, reserve_ids
 
@@ -1093,13 +1094,17 @@ def seed_demo(
     workspace_id: str = LOCAL_WORKSPACE,
     seed: int = DEMO_SEED,
     now: datetime = DEMO_NOW,
+    analytics: bool = True,
 ) -> dict[str, Any]:
     """Seed the demo dataset into ``workspace_id`` (created if needed) in one transaction.
 
     Idempotent: if the workspace already holds the demo data nothing is written and the
     summary's ``status`` is ``"already seeded"``; otherwise ``"seeded"`` with the row counts.
     Raises :class:`UserError` if the workspace holds other data (the demo's handles and
-    campaign names would collide with it). Deterministic for a given ``seed`` and ``now``."""
+    campaign names would collide with it). Deterministic for a given ``seed`` and ``now``.
+    The accounts' analytics (engagement from their posts, activity; memory.domain.analytics)
+    are computed as of ``now`` from a first follower snapshot; ``analytics=False`` writes
+    only the demo rows (for seeding a schema older than the analytics columns)."""
     t0 = time.perf_counter()
     with session_scope(session_factory) as s:
         conn = s.connection()
@@ -1118,6 +1123,12 @@ def seed_demo(
             )
         data = build_demo(seed=seed, now=now)
         counts = _write(conn, data, workspace_id, now)
+        if analytics:
+            a = Account.__table__.c
+            followers = conn.execute(select(a.id, a.followers).where(a.workspace_id == workspace_id)).all()
+            counts["follower_snapshots"] = len(record_follower_snapshots(
+                conn, workspace_id=workspace_id, rows=[(r[0], r[1]) for r in followers], on=now.date(), source="seed"))
+            recompute_accounts(conn, workspace_id=workspace_id, now=now)
     return {"status": "seeded", "workspace": workspace_id, **counts, "seconds": round(time.perf_counter() - t0, 2)}
 
 

@@ -3,21 +3,23 @@ tools share (by handle with or without @, optionally on one platform, or by crea
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
+from memory.domain.analytics import days_since
+from memory.domain.money import format_money
+from memory.domain.numbers import format_compact
 from memory.models import Account, AccountBrand, Campaign, Collaboration, Creator, Post
 from memory.models.common import Stage
-from memory.money import format_money
 from memory.repo import search as repo
 from memory.repo.creators import normalize_handle
 from memory.tiers import tier_for
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import Handle, Id, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.discovery import vocab
-from tools.discovery.search import engagement_text, short_number
+from tools.discovery.search import analytics_texts
 
 CLOSED_STAGES = {Stage.closed.value, Stage.declined.value}
 RECENT_POSTS = 5
@@ -72,9 +74,9 @@ class GetCreatorInput(ToolInput):
     """Show one creator: accounts with tiers and engagement, bio, recent posts, brand mentions,
     past collaborations with us and open pipeline."""
 
-    handle: str | None = Field(None, description="The creator's handle, with or without @ (e.g. '@skin.by.sam')")
+    handle: Handle | None = Field(None, description="The creator's handle, with or without @ (e.g. '@skin.by.sam')")
     platform: str | None = Field(None, description="Platform of that handle, when the same handle exists on several")
-    creator_id: int | None = Field(None, description="The creator id from an earlier result (instead of a handle)")
+    creator_id: Id | None = Field(None, description="The creator id from an earlier result (instead of a handle)")
 
 
 class AccountInfo(BaseModel):
@@ -84,15 +86,26 @@ class AccountInfo(BaseModel):
     tier: str
     engagement_rate: float | None = None
     engagement_basis: str = "followers"
-    engagement: str = "unknown"
+    engagement: str = Field("unknown", description="The rate with its basis, e.g. '3.7% · last 6 posts', '3.4% · reported'")
+    engagement_source: str | None = Field(None, description="posts, averages, views or reported")
+    engagement_posts: int | None = Field(None, description="Posts behind a posts-based rate")
+    reported_engagement_rate: float | None = Field(None, description="The rate an imported file gave, as reported")
+    posts_per_week: float | None = None
+    followers_change_30d: int | None = None
+    growth_30d_pct: float | None = Field(None, description="Fraction (0.2 = +20%)")
+    followers_change_90d: int | None = None
+    growth_90d_pct: float | None = None
+    growth: str | None = Field(None, description="e.g. '+6.4K, +20% in 30 days' (None: no follower history)")
+    activity: str | None = Field(None, description="e.g. '2.1 posts/week · last post 3 days ago' (None: no posts known)")
     profile_url: str | None = None
     last_post_at: datetime | None = None
+    days_since_last_post: int | None = None
     account_id: int
 
 
 class CreatorSummary(BaseModel):
     creator_id: int
-    handle: str = Field(description="Main handle (the one asked about, else the biggest account)")
+    handle: Handle = Field(description="Main handle (the one asked about, else the biggest account)")
     platform: str | None = None
     display_name: str
     kind: str
@@ -159,6 +172,23 @@ def _snip(text: str | None, width: int = 160) -> str | None:
     return one if len(one) <= width else one[: width - 1].rstrip() + "…"
 
 
+def _account_info(a: Account, cuts: dict[str, int], now: datetime) -> AccountInfo:
+    last = a.last_post_at
+    days = days_since(last if last is None or last.tzinfo else last.replace(tzinfo=UTC), now=now)
+    info = AccountInfo(
+        platform=a.platform, handle=a.handle, followers=a.followers, tier=tier_for(a.followers, cuts),
+        engagement_rate=a.engagement_rate, engagement_basis=a.engagement_basis, profile_url=a.profile_url,
+        last_post_at=a.last_post_at, days_since_last_post=days, account_id=a.id,  # type: ignore[arg-type]
+        **{k: getattr(a, k, None) for k in _ANALYTICS},
+    )
+    info.engagement, info.growth, info.activity = analytics_texts(info)
+    return info
+
+
+_ANALYTICS = ("engagement_source", "engagement_posts", "reported_engagement_rate", "posts_per_week", "followers_change_30d",
+              "growth_30d_pct", "followers_change_90d", "growth_90d_pct")
+
+
 @tool(ToolTier.read, progress="Looking up the creator…")
 def get_creator(ctx: ToolContext, args: GetCreatorInput) -> CreatorProfileResult:
     """A creator's profile by @handle (optionally with platform) or creator_id: every account
@@ -205,15 +235,8 @@ def get_creator(ctx: ToolContext, args: GetCreatorInput) -> CreatorProfileResult
         audience_top_country=creator.audience_top_country, audience_female_pct=creator.audience_female_pct,
         audience_age_18_34_pct=creator.audience_age_18_34_pct,
     )
-    account_infos = [
-        AccountInfo(
-            platform=a.platform, handle=a.handle, followers=a.followers, tier=tier_for(a.followers, cuts),
-            engagement_rate=a.engagement_rate, engagement_basis=a.engagement_basis,
-            engagement=engagement_text(a.engagement_rate, a.engagement_basis), profile_url=a.profile_url,
-            last_post_at=a.last_post_at, account_id=a.id,  # type: ignore[arg-type]
-        )
-        for a in accounts
-    ]
+    now = ctx.clock()
+    account_infos = [_account_info(a, cuts, now) for a in accounts]
     post_infos = [
         PostInfo(
             posted_at=p.posted_at, platform=p.platform, handle=by_id[p.account_id].handle, url=p.url, caption=_snip(p.caption),
@@ -228,7 +251,8 @@ def get_creator(ctx: ToolContext, args: GetCreatorInput) -> CreatorProfileResult
     parts.append(f"({creator.kind.upper() if creator.kind == 'kol' else creator.kind}"
                  + (f", {creator.credentials}" if creator.credentials else "") + ")")
     if account_infos:
-        parts.append("— " + "; ".join(f"{a.platform} {a.tier} {short_number(a.followers)}" for a in account_infos[:4]))
+        parts.append("— " + "; ".join(f"{a.platform} {a.tier} {format_compact(a.followers, missing='?')}, ER {a.engagement}"
+                                      + "".join(f", {x}" for x in (a.growth, a.activity) if x) for a in account_infos[:4]))
     if collab_infos:
         parts.append(f"— {len(collab_infos)} collaboration{'s' if len(collab_infos) != 1 else ''} with us ({len(open_pipeline)} open)")
     return CreatorProfileResult(

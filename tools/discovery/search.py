@@ -23,14 +23,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from memory.domain.analytics import ACTIVE_DAYS, DORMANT_DAYS
+from memory.domain.analytics_format import describe_activity, describe_engagement, describe_growth
+from memory.domain.numbers import format_compact, parse_rate
 from memory.repo import search as repo
 from memory.repo.search import AccountHit, SearchFilters
 from memory.tiers import followers_range, tier_for
-from tools.base import ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
+from tools.base import Count, Offset, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.discovery import vocab
 
 TOPIC_CANDIDATES = 300
@@ -45,19 +49,10 @@ _SORT_ALIASES = {"recent": "recency", "er": "engagement", "engagement_rate": "en
 
 def _pct(value: Any, field: str) -> float | None:
     """Fractions stay (0.035); numbers of 1 or more are percents (3.5 → 0.035); "3.5%" works."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        text = value.strip().rstrip("%").strip()
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            raise ValueError(f"{field}: not a number: {value!r}") from None
-        return number / 100 if value.strip().endswith("%") or number >= 1 else number
-    number = float(value)
-    if number < 0:
-        raise ValueError(f"{field} cannot be negative")
-    return number / 100 if number >= 1 else number
+    try:
+        return parse_rate(value, max_value=None)  # the domain core's one rule for rates
+    except ValueError as exc:
+        raise ValueError(f"{field}: {exc}") from None
 
 
 class CreatorFilters(ToolInput):
@@ -67,13 +62,15 @@ class CreatorFilters(ToolInput):
     tiers: list[str] | None = Field(
         None, description="Follower tiers: nano (1K–10K), micro (10K–100K), macro (100K–500K), mega (500K–1M), celebrity (1M+), emerging (<1K)"
     )
-    followers_min: int | None = Field(None, ge=0, description="Minimum followers of the account")
-    followers_max: int | None = Field(None, ge=0, description="Maximum followers of the account")
+    followers_min: Count | None = Field(None, description="Minimum followers of the account")
+    followers_max: Count | None = Field(None, description="Maximum followers of the account")
     engagement_min: float | str | None = Field(
         None, description="Minimum engagement rate: a fraction (0.035) or a percent (3.5 or '3.5%' = 3.5%); values ≥ 1 are read as percent"
     )
     engagement_max: float | str | None = Field(None, description="Maximum engagement rate, same format as engagement_min")
-    countries: list[str] | None = Field(None, description="Creator countries, names or ISO codes (['France', 'DE'])")
+    countries: list[str] | None = Field(
+        None, description="Creator countries, names or ISO codes (['France', 'DE']); a creator whose country is unknown "
+        "matches by the audience's top country")
     city: str | None = Field(None, description="Creator city, e.g. 'Paris'")
     languages: list[str] | None = Field(None, description="Content languages, names or ISO codes (['French', 'en'])")
     niches_any: list[str] | None = Field(None, description="Creators in at least one of these niches (e.g. ['skincare', 'beauty'])")
@@ -85,6 +82,12 @@ class CreatorFilters(ToolInput):
         None, description="Keyword(s) in the creator's credentials or bio, e.g. 'dermatologist', 'CFA', 'PhD'"
     )
     audience_country: str | None = Field(None, description="Audience's top country (name or ISO code)")
+    audience_countries: list[str] | None = Field(None, description="Audience's top country is one of these (names or ISO codes)")
+    posted_within_days: int | None = Field(None, ge=1, le=3650, description="Only accounts with a post in the last N days")
+    active_only: bool = Field(False, description="Only accounts that posted in the last 30 days")
+    dormant_only: bool = Field(False, description="Only accounts whose last known post is more than 90 days old")
+    min_growth_30d_pct: float | str | None = Field(
+        None, description="Minimum follower growth over 30 days: a fraction (0.05) or a percent (5 or '5%')")
     audience_female_min: float | str | None = Field(None, description="Minimum share of female audience, 0.6 or 60 (= 60%)")
     audience_18_34_min: float | str | None = Field(None, description="Minimum share of audience aged 18-34, 0.5 or 50 (= 50%)")
     has_email: bool | None = Field(None, description="True: only creators with an email address; False: only without")
@@ -94,12 +97,14 @@ class CreatorFilters(ToolInput):
     )
     exclude_campaign: str | None = Field(None, description="Campaign name: leave out creators already in that campaign")
 
-    @field_validator("engagement_min", "engagement_max", "audience_female_min", "audience_18_34_min", mode="before")
+    @field_validator("engagement_min", "engagement_max", "audience_female_min", "audience_18_34_min", "min_growth_30d_pct",
+                     mode="before")
     @classmethod
     def _percentages(cls, v: Any, info: Any) -> float | None:
         return _pct(v, info.field_name)
 
-    @field_validator("platforms", "tiers", "countries", "languages", "niches_any", "niches_all", "brands", mode="before")
+    @field_validator("platforms", "tiers", "countries", "languages", "niches_any", "niches_all", "brands",
+                     "audience_countries", mode="before")
     @classmethod
     def _listify(cls, v: Any) -> Any:
         if isinstance(v, str):
@@ -117,7 +122,7 @@ class SearchCreatorsInput(CreatorFilters):
         None, description="relevance (default with a topic), followers (default otherwise), engagement or recency (latest post)"
     )
     limit: int = Field(10, ge=1, le=MAX_LIMIT, description="How many results (max 100)")
-    offset: int = Field(0, ge=0, description="Skip this many results (for the next page)")
+    offset: Offset = Field(0, description="Skip this many results (for the next page)")
 
     @field_validator("sort", mode="before")
     @classmethod
@@ -142,7 +147,16 @@ class CreatorItem(BaseModel):
     tier: str
     engagement_rate: float | None = Field(None, description="Fraction (0.041 = 4.1%)")
     engagement_basis: str = Field("followers", description="What the rate is computed against: followers, reach or views")
-    engagement: str = Field("unknown", description="Display form, e.g. '4.1% by followers'")
+    engagement: str = Field("unknown", description="Display form with its basis, e.g. '3.7% · last 6 posts', '3.4% · reported'")
+    growth: str | None = Field(None, description="Follower growth, e.g. '+6.4K, +20% in 30 days' (None: no follower history)")
+    activity: str | None = Field(None, description="Posting, e.g. '2.1 posts/week · last post 3 days ago' (None: no posts known)")
+    engagement_source: str | None = Field(
+        None, description="Where the rate comes from: posts (recent posts), averages, views or reported (an imported ER column)")
+    engagement_posts: int | None = Field(None, description="Posts the rate was computed from (source posts)")
+    engagement_by_views: float | None = Field(None, description="Video platforms: (avg likes + comments) / avg views")
+    posts_per_week: float | None = Field(None, description="Posts per week over the last 90 days")
+    growth_30d_pct: float | None = Field(None, description="Follower growth over 30 days, a fraction")
+    days_since_last_post: int | None = None
     country: str | None = None
     city: str | None = None
     language: str | None = None
@@ -174,23 +188,27 @@ class CreatorListResult(ToolResult):
 # --- formatting ----------------------------------------------------------------------------------
 
 
-def short_number(n: int | float | None) -> str:
-    """45200 → '45.2K', 1250000 → '1.25M'."""
-    if n is None:
-        return "?"
-    n = float(n)
-    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(n) >= div:
-            text = f"{n / div:.2f}".rstrip("0").rstrip(".") if n / div < 10 else f"{n / div:.1f}".rstrip("0").rstrip(".")
-            return text + suffix
-    return f"{int(n)}"
+def engagement_text(rate: float | None, basis: str | None, source: str | None = None, posts: int | None = None) -> str:
+    """The rate with its basis (memory.domain.analytics_format): '3.7% · last 6 posts',
+    '3.4% · reported', or '4.1% by followers' when the source is not recorded."""
+    return describe_engagement(rate, source, posts, basis=basis)
 
 
-def engagement_text(rate: float | None, basis: str | None) -> str:
-    """'4.1% by followers' (the basis is always shown)."""
-    if rate is None:
-        return "unknown"
-    return f"{rate * 100:.1f}% by {basis or 'followers'}"
+def analytics_texts(row: Any, now: datetime | None = None) -> tuple[str, str | None, str | None]:
+    """(engagement, growth, activity) display texts of an account or result row; growth and
+    activity are None when nothing is known about them. ``days_since_last_post`` is a value
+    on result rows and a method of ``now`` on search hits."""
+    def get(name: str) -> Any:  # accounts, search hits and result items all carry these (or not yet)
+        return getattr(row, name, None)
+
+    engagement = engagement_text(get("engagement_rate"), get("engagement_basis"), get("engagement_source"), get("engagement_posts"))
+    figures = (get("followers_change_30d"), get("growth_30d_pct"), get("followers_change_90d"), get("growth_90d_pct"))
+    growth = describe_growth(*figures) if any(x is not None for x in figures) else None
+    ppw, days = get("posts_per_week"), get("days_since_last_post")
+    if callable(days):
+        days = days(now) if now is not None else None
+    activity = describe_activity(ppw, days) if ppw is not None or days is not None else None
+    return engagement, growth, activity
 
 
 # --- resolving filters ---------------------------------------------------------------------------
@@ -263,6 +281,13 @@ def build_filters(ctx: ToolContext, conn: Any, args: CreatorFilters) -> tuple[Se
         raise ToolError(f"engagement_min ({emin:.1%}) is above engagement_max ({emax:.1%})")
     collaborated: Literal["any", "never"] | None = None
     collab_brand = None
+    if args.active_only and args.dormant_only:
+        raise ToolError("active_only and dormant_only exclude each other: pick one")
+    now = ctx.clock()
+    since = [now - timedelta(days=d) for d in (args.posted_within_days, ACTIVE_DAYS if args.active_only else None) if d]
+    posted_since = max(since) if since else None
+    not_posted_since = now - timedelta(days=DORMANT_DAYS) if args.dormant_only else None
+    audience_countries = tuple(dict.fromkeys(vocab.resolve_country(x) for x in args.audience_countries or []))
     c = args.collaborated
     if c is True or (isinstance(c, str) and c.strip().lower() in ("any", "yes", "true", "before", "past")):
         collaborated = "any"
@@ -284,6 +309,8 @@ def build_filters(ctx: ToolContext, conn: Any, args: CreatorFilters) -> tuple[Se
         city=args.city.strip() if args.city else None, credentials=credentials, audience_country=audience_country,
         audience_female_min=args.audience_female_min, audience_18_34_min=args.audience_18_34_min,  # type: ignore[arg-type]
         collaborated=collaborated, collaborated_brand=collab_brand, exclude_campaign_id=exclude_id,
+        audience_countries=audience_countries, posted_since=posted_since, not_posted_since=not_posted_since,
+        growth_30d_min=args.min_growth_30d_pct,  # type: ignore[arg-type]
     )
     for key, value in (
         ("platforms", list(platforms)), ("tiers", tiers), ("followers_min", args.followers_min),
@@ -293,7 +320,9 @@ def build_filters(ctx: ToolContext, conn: Any, args: CreatorFilters) -> tuple[Se
         ("credentials", list(credentials)), ("audience_country", audience_country),
         ("audience_female_min", args.audience_female_min), ("audience_18_34_min", args.audience_18_34_min),
         ("has_email", args.has_email), ("brands", list(brands)),
-        ("collaborated", collaborated or collab_brand),
+        ("collaborated", collaborated or collab_brand), ("audience_countries", list(audience_countries)),
+        ("posted_within_days", args.posted_within_days), ("active_only", args.active_only or None),
+        ("dormant_only", args.dormant_only or None), ("min_growth_30d_pct", args.min_growth_30d_pct),
     ):
         if value not in (None, [], ""):
             echo[key] = value
@@ -315,11 +344,11 @@ def _snippet(document: str | None, topic: str, fallback: str | None = None, widt
 
 
 def reasons_for(hit: AccountHit, f: SearchFilters, cutoffs: dict[str, int], *, topic: tuple[float, str | None] | None = None,
-                brand_labels: dict[str, str] | None = None) -> list[str]:
+                brand_labels: dict[str, str] | None = None, now: datetime | None = None) -> list[str]:
     """Why ``hit`` matched: tier, engagement (with basis), and each filter it satisfied."""
-    out = [f"{hit.platform} {tier_for(hit.followers, cutoffs)} ({short_number(hit.followers)} followers)"]
+    out = [f"{hit.platform} {tier_for(hit.followers, cutoffs)} ({format_compact(hit.followers, missing='?')} followers)"]
     if hit.engagement_rate is not None:
-        out.append(f"ER {engagement_text(hit.engagement_rate, hit.engagement_basis)}")
+        out.append(f"ER {analytics_texts(hit)[0]}")
     wanted = set(f.niches_any) | set(f.niches_all)
     for n in hit.niches:
         if n in wanted:
@@ -327,7 +356,12 @@ def reasons_for(hit: AccountHit, f: SearchFilters, cutoffs: dict[str, int], *, t
     for brand, count in sorted(hit.brand_mentions.items(), key=lambda kv: -kv[1]):
         label = (brand_labels or {}).get(brand, brand)
         out.append(f"mentions {label} in {count} post{'s' if count != 1 else ''}")
-    if f.countries or f.city:
+    if f.countries and hit.country not in f.countries and hit.audience_top_country in f.countries:
+        # Creator country unknown: matched by the audience's top country (memory.repo.search).
+        out.append(f"audience mostly in {vocab.country_label(hit.audience_top_country)}")
+        if f.city:
+            out.append(f"based in {hit.city}")
+    elif f.countries or f.city:
         place = ", ".join(p for p in (hit.city if f.city else None, vocab.country_label(hit.country)) if p)
         out.append(f"based in {place}")
     if f.languages:
@@ -338,8 +372,14 @@ def reasons_for(hit: AccountHit, f: SearchFilters, cutoffs: dict[str, int], *, t
         out.append("influencer")
     if f.has_email:
         out.append("email on file")
-    if f.audience_country:
+    if f.audience_country or f.audience_countries:
         out.append(f"audience mostly in {vocab.country_label(hit.audience_top_country)}")
+    if f.posted_since is not None or f.not_posted_since is not None:
+        days = hit.days_since_last_post(now or datetime.now(UTC))
+        if days is not None:
+            out.append("posted today" if days == 0 else f"last post {days} day{'s' if days != 1 else ''} ago")
+    if f.growth_30d_min is not None and hit.growth_30d_pct is not None:
+        out.append(f"followers {hit.growth_30d_pct:+.1%} in 30 days")
     if f.audience_female_min is not None and hit.audience_female_pct is not None:
         out.append(f"audience {hit.audience_female_pct:.0%} female")
     if f.audience_18_34_min is not None and hit.audience_age_18_34_pct is not None:
@@ -357,17 +397,23 @@ def reasons_for(hit: AccountHit, f: SearchFilters, cutoffs: dict[str, int], *, t
 
 
 def to_item(hit: AccountHit, f: SearchFilters, cutoffs: dict[str, int], *, score: float | None = None,
-            snippet: str | None = None, extra: list[str] | None = None, brand_labels: dict[str, str] | None = None) -> CreatorItem:
-    """A result row for ``hit``."""
-    reasons = reasons_for(hit, f, cutoffs, topic=(score, snippet) if score is not None else None, brand_labels=brand_labels)
+            snippet: str | None = None, extra: list[str] | None = None, brand_labels: dict[str, str] | None = None,
+            now: datetime | None = None) -> CreatorItem:
+    """A result row for ``hit`` (``now``: the clock, for "last post 3 days ago")."""
+    reasons = reasons_for(hit, f, cutoffs, topic=(score, snippet) if score is not None else None, brand_labels=brand_labels,
+                          now=now)
+    engagement, growth, activity = analytics_texts(hit, now)
     return CreatorItem(
         handle=hit.handle, platform=hit.platform, display_name=hit.name or hit.handle, profile_url=hit.profile_url,
         followers=hit.followers, tier=tier_for(hit.followers, cutoffs), engagement_rate=hit.engagement_rate,
-        engagement_basis=hit.engagement_basis, engagement=engagement_text(hit.engagement_rate, hit.engagement_basis),
+        engagement_basis=hit.engagement_basis, engagement=engagement, growth=growth, activity=activity,
         country=hit.country, city=hit.city, language=hit.language, niches=hit.niches, kind=hit.kind,
         credentials=hit.credentials, has_email=hit.has_email, do_not_contact=hit.do_not_contact,
         creator_id=hit.creator_id, account_id=hit.account_id, reasons=[*reasons, *(extra or [])],
-        score=None if score is None else round(score, 4),
+        score=None if score is None else round(score, 4), engagement_source=hit.engagement_source,
+        engagement_posts=hit.engagement_posts, engagement_by_views=hit.engagement_by_views,
+        posts_per_week=hit.posts_per_week, growth_30d_pct=hit.growth_30d_pct,
+        days_since_last_post=hit.days_since_last_post(now) if now is not None else None,
     )
 
 
@@ -392,7 +438,8 @@ FILTER_LABELS = {
     "credentials": "credentials", "audience_country": "audience country", "audience_female_min": "female audience share",
     "audience_18_34_min": "18-34 audience share", "collaborated": "past collaboration", "collaborated_brand": "brand collaboration",
     "exclude_campaign_id": "campaign exclusion", "creator_ids": "candidates", "followers": "followers/tier",
-    "engagement": "engagement rate",
+    "engagement": "engagement rate", "audience_countries": "audience country", "activity": "posting activity",
+    "growth_30d_min": "follower growth",
 }
 
 
@@ -425,8 +472,7 @@ def topic_scores(ctx: ToolContext, conn: Any, f: SearchFilters, topic: str, need
     where: dict[str, Any] = {}
     if f.kind:
         where["kind"] = f.kind
-    if len(f.countries) == 1:
-        where["country"] = f.countries[0]
+    # No country pre-filter: a creator of unknown country matches by audience (SQL applies it).
     if len(f.languages) == 1:
         where["language"] = f.languages[0]
     hits = vectors.query(ctx.workspace_id, "creators", topic, n=TOPIC_CANDIDATES, where=where or None)
@@ -502,13 +548,14 @@ def search_creators(ctx: ToolContext, args: SearchCreatorsInput) -> CreatorListR
             total = len(matched)
             page = matched[args.offset : args.offset + args.limit]
             has_more = total > args.offset + args.limit
-            items = [to_item(h, f, cuts, score=scored[h.creator_id][0], snippet=scored[h.creator_id][1], brand_labels=labels)
+            items = [to_item(h, f, cuts, score=scored[h.creator_id][0], snippet=scored[h.creator_id][1], brand_labels=labels,
+                             now=ctx.clock())
                      for h in page]
         else:
             result = repo.search_accounts(conn, workspace_id=ctx.workspace_id, filters=f, sort=sort,  # type: ignore[arg-type]
                                           limit=args.limit, offset=args.offset)
             has_more = result.has_more
-            items = [to_item(h, f, cuts, brand_labels=labels) for h in result.hits]
+            items = [to_item(h, f, cuts, brand_labels=labels, now=ctx.clock()) for h in result.hits]
         if sort == "engagement":
             notes.append("sorted by engagement rate: accounts without a known rate are left out")
         elif sort == "recency":

@@ -25,7 +25,7 @@ from pydantic import Field
 from memory.repo import search as repo
 from memory.repo.search import AccountHit, SearchFilters
 from memory.tiers import TIERS, tier_for
-from tools.base import ToolContext, ToolTier, tool
+from tools.base import Handle, Id, Offset, ToolContext, ToolTier, tool
 from tools.discovery.profile import find_creator
 from tools.discovery.search import CreatorFilters, CreatorListResult, build_filters, remember, to_item
 
@@ -37,11 +37,11 @@ WEIGHTS = {"content": 0.60, "niches": 0.25, "tier": 0.10, "platform": 0.05}
 class FindSimilarInput(CreatorFilters):
     """Find creators similar to one creator (content, niches, tier, platform); all search filters work too."""
 
-    handle: str | None = Field(None, description="Seed creator's handle, with or without @")
+    handle: Handle | None = Field(None, description="Seed creator's handle, with or without @")
     platform: str | None = Field(None, description="Platform of the seed handle, when the same handle exists on several")
-    creator_id: int | None = Field(None, description="Seed creator id (instead of a handle)")
+    creator_id: Id | None = Field(None, description="Seed creator id (instead of a handle)")
     limit: int = Field(10, ge=1, le=100, description="How many lookalikes (max 100)")
-    offset: int = Field(0, ge=0, description="Skip this many (for the next page)")
+    offset: Offset = Field(0, description="Skip this many (for the next page)")
 
 
 def _cosine(a: list[float], b: list[float]) -> float:
@@ -138,7 +138,7 @@ def find_similar_creators(ctx: ToolContext, args: FindSimilarInput) -> CreatorLi
             best[h.creator_id] = (score, h, why)
     ranked = sorted(best.values(), key=lambda t: (-t[0], -t[1].followers, -t[1].account_id))
     page = ranked[args.offset : args.offset + args.limit]
-    items = [to_item(h, f, cuts, extra=why) for _, h, why in page]
+    items = [to_item(h, f, cuts, extra=why, now=ctx.clock()) for _, h, why in page]
     for item, (score, _, _) in zip(items, page, strict=True):
         item.score = round(score, 4)
     remember(ctx, items)
