@@ -212,6 +212,9 @@ class SlackHarness:
         values = {
             "data_dir": self.tmp_path / "data", "slack_bot_token": BOT_TOKEN, "slack_signing_secret": SIGNING_SECRET,
             "slack_api_url": self.mock.api_url, "approvers": [APPROVER],
+            # Single-token mode binds the bot token's team to KOLPILOT_WORKSPACE; naming the
+            # workspace after the mock's team keeps the tests' data where they put it.
+            "workspace": TEAM_ID,
         }
         values.update(self.overrides)
         self.settings = Settings(_env_file=None, **values)

@@ -143,8 +143,8 @@ def test_decision_replaces_only_its_buttons() -> None:
     assert "<@U1ABC>" in new["elements"][0]["text"]
 
 
-@pytest.mark.parametrize(("n", "expected"), [(999, "999"), (1_234, "1.2K"), (45_200, "45.2K"), (1_000_000, "1M"),
-                                              (2_550_000, "2.5M"), (None, "?")])
+@pytest.mark.parametrize(("n", "expected"), [(999, "999"), (1_234, "1.23K"), (45_200, "45.2K"), (1_000_000, "1M"),
+                                              (2_550_000, "2.55M"), (None, "?")])
 def test_follower_counts_are_compact(n: object, expected: str) -> None:
     assert bk.fmt_count(n) == expected
 

@@ -93,28 +93,10 @@ def _check_file(file: Path) -> None:
 
 
 def _print_report(report: ImportReport) -> None:
-    typer.echo(f"Imported {report.kind} from {report.file} into workspace {report.workspace_id}:")
-    typer.echo(f"  {report.summary()}")
-    typer.echo(f"  {report.accounting()}")
-    if report.duplicates:
-        typer.echo("Duplicate rows (skipped; the first row with the same key was imported):")
-        for d in report.duplicates[:_SHOWN]:
-            typer.echo(f"  line {d.line} repeats line {d.duplicate_of}")
-        if len(report.duplicates) > _SHOWN:
-            typer.echo(f"  ... and {len(report.duplicates) - _SHOWN} more (--json lists all)")
-    if report.rejected:
-        typer.echo("Rejected rows (not imported):")
-        for r in report.rejected[:_SHOWN]:
-            typer.echo(f"  line {r.line}: {r.reason}")
-        if len(report.rejected) > _SHOWN:
-            typer.echo(f"  ... and {len(report.rejected) - _SHOWN} more (--json lists all)")
-    if report.warnings:
-        typer.echo("Warnings:")
-        for w in report.warnings:
-            typer.echo(f"  {w}")
-    if report.unread:
-        u = report.unread
-        typer.echo(f"Not read: lines {u.first}-{u.last} ({u.lines} data lines): {u.reason}")
+    from integrations.sources.imports import report_lines
+
+    for line in report_lines(report, shown=_SHOWN):
+        typer.echo(line)
 
 
 def _reindex(ctx: typer.Context, report: ImportReport, console: Console, quiet: bool) -> None:
@@ -144,19 +126,17 @@ def _run_import(
     mapping: list[str] | None, platform: str | None, no_index: bool,
 ) -> None:
     _check_file(file)
+    from functools import partial
+
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from integrations.sources import csv_import
-    from integrations.sources.redemptions_import import import_redemptions
+    from integrations.sources.imports import import_file
 
-    def redemptions(sessions, *, workspace_id, path, mapping=None, platform=None, on_progress=None):  # noqa: ANN001, ANN202
-        return import_redemptions(sessions, workspace_id=workspace_id, path=path, on_progress=on_progress,
-                                  default_currency=ctx.obj.settings.default_currency)
-
-    run = {"creators": csv_import.import_creators, "posts": csv_import.import_posts,
-           "metrics": csv_import.import_metrics, "redemptions": redemptions}[kind]
+    settings = ctx.obj.settings
+    run = partial(import_file, kind=kind, er_posts=settings.er_posts, er_window_days=settings.er_window_days,
+                  default_currency=settings.default_currency, workdir=Path(settings.data_dir) / "imports")
     workspace_id = _workspace(ctx, workspace)
     sessions = ctx.obj.runtime.sessions
     console = Console(stderr=True)

@@ -12,6 +12,12 @@
   interactive payloads on the hash of their signed request, so a replay runs once too.
 - Listeners hand work to a bounded background :class:`Worker`; Slack gets its
   acknowledgement in milliseconds.
+- Two ways to be installed. Single-token mode (``KOLPILOT_SLACK_BOT_TOKEN``): the token's
+  team is bound to ``KOLPILOT_WORKSPACE`` (default ``local``), the workspace the CLI uses.
+  OAuth mode (``KOLPILOT_SLACK_CLIENT_ID`` + ``_SECRET``, :mod:`oauth`): "Add to Slack"
+  for any number of teams, each its own workspace, each answered with its own token.
+- Channel threads kolpilot is in are tracked in the database (:mod:`threads`), so
+  follow-ups there need no mention.
 """
 
 from __future__ import annotations
@@ -22,14 +28,16 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.error import BoltError
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 
 from integrations.slack import listeners
-from integrations.slack.context import AccessPolicy
+from integrations.slack.context import BINDING_KEY, AccessPolicy, WorkspaceBinding
 from integrations.slack.dedupe import (
     REQUEST_SOURCE,
     REQUEST_WINDOW,
@@ -39,6 +47,7 @@ from integrations.slack.dedupe import (
 from integrations.slack.pacing import ChannelPacer
 from integrations.slack.replies import Responder
 from integrations.slack.services import AgentFactory, SlackServices
+from integrations.slack.threads import ThreadRegistry
 from integrations.slack.worker import AckGate, Worker
 from memory.errors import UserError
 
@@ -70,10 +79,13 @@ class InlineExecutor(Executor):
         return future
 
 
-def build_web_client(settings: Settings, *, retries: int = 3, timeout: int = 30) -> WebClient:
-    """The Web API client: ``slack_api_url``, bot token, retries on 429 and connection errors."""
+def build_web_client(settings: Settings, *, retries: int = 3, timeout: int = 30, token: str | None = None) -> WebClient:
+    """The Web API client: ``slack_api_url``, the bot token (``token``, else the configured
+    one — in OAuth mode only used outside requests, e.g. reminders), retries on 429 and
+    connection errors."""
     base = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    if token is None:
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     return WebClient(
         token=token,
         base_url=base,
@@ -87,9 +99,12 @@ def build_web_client(settings: Settings, *, retries: int = 3, timeout: int = 30)
 
 
 def check_credentials(settings: Settings, mode: Mode) -> None:
-    """Raise a one-line UserError naming the missing setting(s) for ``mode``."""
+    """Raise a one-line UserError naming the missing setting(s) for ``mode``.
+
+    OAuth mode (client id + secret) needs no bot token: each team's comes from its installation.
+    """
     missing = []
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and not settings.slack_oauth:
         missing.append("KOLPILOT_SLACK_BOT_TOKEN (xoxb-…)")
     if mode == "http" and settings.slack_signing_secret is None:
         missing.append("KOLPILOT_SLACK_SIGNING_SECRET")
@@ -109,6 +124,7 @@ class SlackApp:
     gate: AckGate
     request_deduplicator: EventDeduplicator | None = None
     verifier: SignatureVerifier | None = None  # None without a signing secret (Socket Mode)
+    oauth_flow: OAuthFlow | None = None  # OAuth mode ("Add to Slack"): /slack/install, /slack/oauth_redirect
 
     @property
     def worker(self) -> Worker:
@@ -151,6 +167,24 @@ def build_app(
 
     client = build_web_client(settings)
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    oauth_flow = None
+    oauth_kwargs: dict = {}
+    if settings.slack_oauth:
+        from integrations.slack.oauth import build_oauth_flow, installation_store
+
+        store = installation_store(settings, runtime.engine)
+        oauth_flow = build_oauth_flow(settings, runtime.engine, client, store)
+        oauth_flow.on_installed = lambda inst: runtime.ensure_workspace(str(inst.team_id or inst.enterprise_id))
+        # The authorizer on *our* client, so token rotation (oauth.v2.access) goes to
+        # slack_api_url like every other call; cached per token, so a team's events do not
+        # each pay an auth.test round trip inside Slack's 3-second window.
+        authorize = InstallationStoreAuthorize(
+            logger=log, installation_store=store, client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret.get_secret_value() if settings.slack_client_secret else None,
+            token_rotation_expiration_minutes=oauth_flow.settings.token_rotation_expiration_minutes,
+            cache_enabled=True, client=client,
+        )
+        oauth_kwargs = {"installation_store": store, "oauth_flow": oauth_flow, "authorize": authorize}
     try:
         bolt = App(
             name="kolpilot",
@@ -160,17 +194,29 @@ def build_app(
             request_verification_enabled=True,
             ignoring_self_events_enabled=True,
             listener_executor=InlineExecutor(),
+            **oauth_kwargs,
         )
     except BoltError as exc:
         raise UserError(f"Slack rejected the bot token: {str(exc).splitlines()[0]}") from None
+    if oauth_flow is not None:
+        bolt.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked delete the team's tokens
+    binding = WorkspaceBinding(None if settings.slack_oauth else settings.workspace)
+
+    def bind_workspace(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 - bolt's name
+        context[BINDING_KEY] = binding
+        next()
+
+    bolt.use(bind_workspace)
 
     # Touch the engine now: the first Slack delivery must not pay for connecting and
     # checking migrations while Slack's 3-second clock runs.
     dedup = EventDeduplicator(runtime.engine)
     requests = EventDeduplicator(runtime.engine, source=REQUEST_SOURCE, keep_for=REQUEST_WINDOW)
+    threads = ThreadRegistry(runtime.engine)
     try:
         dedup.prune()
         requests.prune()
+        threads.prune()
     except Exception as exc:  # noqa: BLE001 - housekeeping must not stop the app from starting
         log.warning("could not prune processed events: %s", type(exc).__name__)
     bolt.use(DeduplicationMiddleware(dedup, requests))
@@ -183,8 +229,12 @@ def build_app(
         worker=worker or Worker(max_workers=max_workers, gate=gate),
         responder=Responder(client, pacer or ChannelPacer()),
         policy=AccessPolicy.from_lists(settings.slack_allowed_channels, settings.slack_allowed_users),
+        binding=binding,
+        threads=threads,
+        client_for_token=(lambda token: build_web_client(settings, token=token)) if oauth_flow is not None else None,
     )
     listeners.register(bolt, services)
     verifier = SignatureVerifier(secret) if secret.strip() else None
     return SlackApp(bolt=bolt, services=services, deduplicator=dedup, gate=gate, request_deduplicator=requests,
-                    verifier=verifier)
+                    verifier=verifier, oauth_flow=oauth_flow)
+

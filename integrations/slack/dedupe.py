@@ -131,6 +131,13 @@ def request_key(req: BoltRequest) -> str | None:
     return "req:" + hashlib.sha256(b"v0:" + timestamp.encode() + b":" + req.raw_body.encode()).hexdigest()
 
 
+def _never_answered(event: dict) -> bool:
+    """A top-level channel message (message.channels / message.groups): kolpilot answers
+    only follow-ups in its threads there, so the listener ignores it whether or not it is a retry."""
+    return (event.get("type") == "message" and not event.get("thread_ts")
+            and event.get("channel_type") in ("channel", "group"))
+
+
 class DeduplicationMiddleware(Middleware):
     """Global bolt middleware: the first delivery of an event or request goes on, repeats stop here.
 
@@ -150,6 +157,8 @@ class DeduplicationMiddleware(Middleware):
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002 - bolt's signature
         body = req.body or {}
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and _never_answered(body.get("event") or {}):
+            return next()  # no claim: one database write per channel message would be waste
         if not event_id:
             key = request_key(req) if self.requests is not None else None
             return next() if key is None or self.requests is None else self._once(self.requests, req, key, next)

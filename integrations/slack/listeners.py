@@ -8,7 +8,9 @@ Where answers go:
 
 - ``@kolpilot …`` in a channel → in that message's thread (a "Working on it…"
   placeholder, then the answer). Mentions inside a thread continue that thread's
-  conversation.
+  conversation, and from then on kolpilot is *in* the thread (:mod:`threads`): later
+  messages there are answered without a new mention, as Slack's AI apps do. Other
+  channel messages are ignored.
 - Direct message → in the thread of that message; in the assistant panel (a DM thread)
   Slack's status line shows progress instead of a placeholder, and the thread gets a title.
 - ``/kol <question>`` → **the rule**: in a channel, the question is posted as a new
@@ -29,12 +31,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from integrations.slack import blocks as bk
+from integrations.slack import files
 from integrations.slack.context import (
-    SlackContext,
     from_action,
     from_command,
     from_event,
     is_dm_channel,
+    mentions_bot,
     private_thread,
     strip_bot_mention,
 )
@@ -58,6 +61,7 @@ _BUTTON_ASKS = {
     bk.DRAFT_OUTREACH: "Draft an outreach message to @{handle}",
     bk.SIMILAR: "Find creators similar to @{handle}",
     bk.PROFILE: "Show the profile of @{handle}",
+    bk.OPEN_REPLY: "What did @{handle} say?",
 }
 
 
@@ -69,6 +73,7 @@ def _from_a_bot(event: dict[str, Any], context: BoltContext) -> bool:
 
 def register(app: App, svc: SlackServices) -> None:
     """Attach kolpilot's listeners to a bolt App."""
+    files.register(app, svc)  # Import / Cancel buttons of shared files, file_shared events
 
     @app.event("app_mention")
     def on_mention(body: dict, event: dict, context: BoltContext) -> None:
@@ -80,13 +85,16 @@ def register(app: App, svc: SlackServices) -> None:
         if refusal := svc.policy.check(sctx):
             svc.refuse(sctx, refusal, thread_ts=event.get("thread_ts"))
             return
+        svc.join_thread(sctx)  # from now on, follow-ups in this thread need no mention
+        if files.file_ids_of(event):  # a CSV/XLSX for kolpilot: preview it for import (integrations/slack/files.py)
+            return files.offer(svc, sctx, files.file_ids_of(event), thread_ts=sctx.thread_ts)
         text = strip_bot_mention(event.get("text") or "", context.bot_user_id)
         svc.ask(sctx, text or "help", ThreadTarget(sctx.channel_id, sctx.thread_ts, placeholder=True))
 
     @app.event("message")
     def on_message(body: dict, event: dict, context: BoltContext) -> None:
-        # Only direct messages: in channels kolpilot answers when mentioned (app_mention).
         if not is_dm_channel(event.get("channel"), event.get("channel_type")):
+            on_channel_message(body, event, context)
             return
         if _from_a_bot(event, context) or event.get("subtype") not in _USER_SUBTYPES:
             return
@@ -96,6 +104,8 @@ def register(app: App, svc: SlackServices) -> None:
         if refusal := svc.policy.check(sctx):
             svc.refuse(sctx, refusal)
             return
+        if files.file_ids_of(event):
+            return files.offer(svc, sctx, files.file_ids_of(event), thread_ts=sctx.thread_ts)
         text = strip_bot_mention(event.get("text") or "", context.bot_user_id)
         if not text:
             return
@@ -103,14 +113,34 @@ def register(app: App, svc: SlackServices) -> None:
         target = ThreadTarget(sctx.channel_id, sctx.thread_ts, placeholder=not in_thread, assistant=in_thread)
         svc.ask(sctx, text, target, title=text[:80] if in_thread else None)
 
+    def on_channel_message(body: dict, event: dict, context: BoltContext) -> None:
+        # A channel message is answered only as a follow-up in a thread kolpilot is in. One
+        # that mentions kolpilot is the app_mention event's to answer (Slack sends both).
+        if not event.get("thread_ts") or _from_a_bot(event, context) or event.get("subtype") not in _USER_SUBTYPES:
+            return
+        raw = event.get("text") or ""
+        if mentions_bot(raw, context.bot_user_id):
+            return
+        sctx = from_event(context, body, event)
+        if sctx is None or not svc.in_thread(sctx):
+            return
+        if svc.policy.check(sctx):
+            # People talk to each other in kolpilot's threads too: someone kolpilot may not
+            # answer (allow-lists) is ignored quietly instead of refused on every message.
+            return
+        if files.file_ids_of(event):  # a CSV/XLSX dropped in kolpilot's thread
+            return files.offer(svc, sctx, files.file_ids_of(event), thread_ts=sctx.thread_ts)
+        text = strip_bot_mention(raw, context.bot_user_id)
+        if text:
+            svc.ask(sctx, text, ThreadTarget(sctx.channel_id, sctx.thread_ts, placeholder=True))
+
     @app.event("assistant_thread_started")
     def on_assistant_started(body: dict, event: dict, context: BoltContext) -> None:
         thread = event.get("assistant_thread") or {}
-        team = context.team_id or context.enterprise_id
         channel, ts, user = thread.get("channel_id"), thread.get("thread_ts"), thread.get("user_id")
-        if not (team and channel and ts and user):
+        sctx = from_event(context, body, {"channel": channel, "user": user, "ts": ts, "channel_type": "im"})
+        if sctx is None:
             return
-        sctx = SlackContext(team, channel, user, ts, is_dm=True)
         if refusal := svc.policy.check(sctx):
             svc.refuse(sctx, refusal, thread_ts=ts)
             return
@@ -167,7 +197,7 @@ def register(app: App, svc: SlackServices) -> None:
     def on_reject(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
         _decide(ack, body, action, context, approve=False)
 
-    @app.action(re.compile(f"^({bk.DRAFT_OUTREACH}|{bk.SIMILAR}|{bk.PROFILE})$"))
+    @app.action(re.compile(f"^({bk.DRAFT_OUTREACH}|{bk.SIMILAR}|{bk.PROFILE}|{bk.OPEN_REPLY})$"))
     def on_creator_button(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
         ack()
         handle = str(action.get("value") or "").lstrip("@")

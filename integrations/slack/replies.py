@@ -150,10 +150,11 @@ class Responder:
 
     def deliver(self, target: Target, turn: Any, *, placeholder_ts: str | None = None) -> None:
         """Put a Turn's answer at ``target``: split, or uploaded as a file when very long."""
-        rendered = bk.render_turn(turn)
         if isinstance(target, PrivateTarget):
-            self._deliver_private(target, rendered)
+            # A private reply cannot carry files; say so instead of naming a path on the server.
+            self._deliver_private(target, bk.render_turn(attached_files_note(turn, attached=False)))
             return
+        rendered = bk.render_turn(attached_files_note(turn))
         if len(rendered.body_messages()) > self.max_messages:
             messages = self._upload_instead(target, turn, rendered) + rendered.action_messages()
         else:
@@ -169,13 +170,10 @@ class Responder:
         """Charts and exports that tools produced go into the thread as files (files_upload_v2)."""
         import os
 
-        for result in getattr(turn, "results", None) or []:
-            for path in getattr(result, "files", None) or []:
-                if not os.path.isfile(path):
-                    continue
-                self.pacer.wait(target.channel)
-                self.client.files_upload_v2(channel=target.channel, thread_ts=target.thread_ts, file=path,
-                                            filename=os.path.basename(path), title=os.path.basename(path))
+        for path in turn_files(turn):
+            self.pacer.wait(target.channel)
+            self.client.files_upload_v2(channel=target.channel, thread_ts=target.thread_ts, file=path,
+                                        filename=os.path.basename(path), title=os.path.basename(path))
 
     def _upload_instead(self, target: ThreadTarget, turn: Any, rendered: bk.RenderedTurn) -> list[bk.SlackMessage]:
         content = bk.turn_as_text(turn)
@@ -208,6 +206,46 @@ class Responder:
             messages = body + [note] + actions
         for msg in messages:
             self.respond(target.response_url, msg.text, blocks=msg.blocks)
+
+
+def turn_files(turn: Any) -> list[str]:
+    """The existing files (charts, exports) listed in a turn's results, each once."""
+    import os
+
+    seen: dict[str, None] = {}
+    for result in getattr(turn, "results", None) or []:
+        for path in getattr(result, "files", None) or []:
+            if isinstance(path, str) and os.path.isfile(path):
+                seen.setdefault(path, None)
+    return list(seen)
+
+
+def attached_files_note(turn: Any, *, attached: bool = True) -> Any:
+    """The turn with its reply saying which files are attached in the thread, instead of
+    naming paths on the server's disk ("Exported Glow Q3 to glow-q3-creator.csv (attached)").
+    ``attached=False`` (private replies, which cannot carry files) says where to get them."""
+    import dataclasses
+    import os
+
+    paths = turn_files(turn)
+    if not paths or not dataclasses.is_dataclass(turn):
+        return turn
+    reply = str(getattr(turn, "reply", "") or "")
+    if not attached:
+        for path in paths:
+            reply = reply.replace(path, os.path.basename(path))
+        note = "Files cannot be attached to a private reply: ask me in a DM or a thread to get them."
+        return dataclasses.replace(turn, reply=(reply + "\n" if reply.strip() else "") + note)
+    missing = []
+    for path in paths:
+        label = f"{os.path.basename(path)} (attached in this thread)"
+        if path in reply:
+            reply = reply.replace(path, label)
+        else:
+            missing.append(os.path.basename(path))
+    if missing:
+        reply = (reply + "\n" if reply.strip() else "") + "Attached in this thread: " + ", ".join(missing)
+    return dataclasses.replace(turn, reply=reply)
 
 
 def progress_reporter(responder: Responder, target: Target, *, min_interval: float = 1.0):  # noqa: ANN201

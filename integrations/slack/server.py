@@ -4,7 +4,10 @@ HTTP mode — ``kolpilot slack serve --port P``:
 
 - ``POST /slack/events``: Events API, slash commands and interactivity (one Request URL
   for all three in the manifest);
-- ``GET /healthz``: liveness plus the background worker's load.
+- ``GET /healthz``: liveness plus the background worker's load;
+- OAuth mode ("Add to Slack", :mod:`integrations.slack.oauth`): ``GET /slack/install``
+  (state cookie, redirect to Slack) and ``GET /slack/oauth_redirect`` (stores the
+  installation). These are visited by browsers, so they carry no Slack signature.
 
 Each POST is checked in this order, so nothing unauthenticated is ever parsed:
 
@@ -115,6 +118,24 @@ def create_asgi_app(slack: SlackApp, *, path: str = EVENTS_PATH, dispatch_thread
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True, "worker": slack.worker.stats()})
 
+    flow = slack.oauth_flow
+
+    async def install(request: Request) -> Response:
+        # A browser, not Slack: nothing to verify. The flow stores a state (database) and
+        # sets it as a cookie, then redirects to Slack's authorize page.
+        assert flow is not None
+        bolt_request = to_bolt_request(request, b"")
+        return to_starlette_response(await asyncio.get_running_loop().run_in_executor(
+            pool, flow.handle_installation, bolt_request))
+
+    async def oauth_redirect(request: Request) -> Response:
+        # Slack sends the browser back with ?code&state: the flow checks the state against
+        # the cookie and the database (single use), exchanges the code, stores the installation.
+        assert flow is not None
+        bolt_request = to_bolt_request(request, b"")
+        return to_starlette_response(await asyncio.get_running_loop().run_in_executor(
+            pool, flow.handle_callback, bolt_request))
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
@@ -122,10 +143,11 @@ def create_asgi_app(slack: SlackApp, *, path: str = EVENTS_PATH, dispatch_thread
         await run_in_threadpool(slack.close)
         pool.shutdown(wait=False)
 
-    return Starlette(
-        routes=[Route(path, events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])],
-        lifespan=lifespan,
-    )
+    routes = [Route(path, events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])]
+    if flow is not None:
+        routes += [Route(flow.install_path, install, methods=["GET"]),
+                   Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"])]
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def serve_http(slack: SlackApp, *, host: str = "127.0.0.1", port: int = 3000, log_level: str = "warning") -> None:

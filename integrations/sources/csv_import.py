@@ -44,7 +44,7 @@ import io
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -55,9 +55,11 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 from integrations.sources import csv_normalize as nz
-from integrations.sources.csv_export import looks_like_formula
+from integrations.sources.csv_export import ANALYTICS_COLUMNS, looks_like_formula
 from integrations.sources.csv_records import Broken, Record, Unread, is_blank, records_from, scan, split_lines
 from memory.db import session_scope
+from memory.domain import analytics as analytics_rule
+from memory.domain.money import to_minor
 from memory.errors import UserError
 from memory.models import (
     Account,
@@ -69,7 +71,8 @@ from memory.models import (
     Post,
     PostCreate,
 )
-from memory.models.common import to_cents
+from memory.models.common import utcnow
+from memory.repo.analytics import recompute_accounts, record_follower_snapshots
 from memory.repo.creators import upsert_creator_accounts, upsert_posts
 from memory.repo.metrics import refresh_latest
 from memory.repo.workspaces import ensure_workspace
@@ -357,6 +360,7 @@ class Schema:
     synonyms: Mapping[str, tuple[str, ...]]
     list_fields: frozenset[str] = frozenset()
     numeric_fields: frozenset[str] = frozenset()
+    derived: frozenset[str] = frozenset()  # columns our export writes and an import skips without a warning
 
     def header_lookup(self) -> dict[str, str]:
         out = {nz.normalize_header(f): f for f in self.fields}
@@ -406,6 +410,7 @@ CREATORS = Schema(
     list_fields=frozenset({"niches"}),
     numeric_fields=frozenset({"followers", "engagement_rate", "avg_likes", "avg_comments", "avg_views",
                               "audience_female_pct", "audience_age_18_34_pct"}),
+    derived=frozenset(nz.normalize_header(c) for c in ANALYTICS_COLUMNS),
 )
 
 POSTS = Schema(
@@ -529,6 +534,8 @@ def plan_columns(
         if i in used:
             continue
         fld = lookup.get(key)
+        if fld is None and key in schema.derived:
+            continue
         if fld is None or (mapping and fld in mapping):
             ignored.append(" ".join(header[i].split()) or f"column {i + 1} (no header)")
             continue
@@ -663,12 +670,28 @@ def _parse_creator(row: _Row, line: int, default_platform: str | None) -> _Creat
 # --- the import loop ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Analytics:
+    """How creators and posts imports keep creator analytics current (memory.domain.analytics):
+    follower snapshots in each batch's transaction, then, once the file is read, engagement,
+    activity and growth of every account the import touched (one pass per account, however
+    many of its posts the file holds). ``now``: the time of the import (None = the clock);
+    ``recompute=False`` leaves the derived figures alone (benchmarks compare the two)."""
+
+    now: datetime | None = None
+    er_posts: int = analytics_rule.ER_POSTS_DEFAULT
+    er_window_days: int = analytics_rule.ER_WINDOW_DAYS_DEFAULT
+    recompute: bool = True
+
+
 @dataclass
 class _Context:
     factory: sessionmaker[Session]
     workspace_id: str
     report: ImportReport
+    analytics: Analytics = field(default_factory=Analytics)
     changed: set[int] = field(default_factory=set)
+    stale: set[int] = field(default_factory=set)
     changed_collaborations: set[int] = field(default_factory=set)
 
     def count(self, status: str, account_id: int | None) -> None:
@@ -682,7 +705,7 @@ def _run(
     mapping: MappingSpec, platform: str | None, on_progress: ProgressCallback | None,
     parse: Callable[[_Row, int], Any], key: Callable[[Any], Any],
     write: Callable[[Session, list[Any], _Context], None], batch_size: int,
-    prepare: Callable[[CsvText, ColumnPlan, ImportReport], None] | None = None,
+    prepare: Callable[[CsvText, ColumnPlan, ImportReport], None] | None = None, analytics: Analytics | None = None,
 ) -> ImportReport:
     src = read_csv(path)
     plan = plan_columns(src.header, schema, mapping=parse_mapping(mapping),
@@ -692,7 +715,7 @@ def _run(
                              if fld != "handle" and fld not in schema.numeric_fields for i in idxs])
     if prepare is not None:
         prepare(src, plan, report)
-    ctx = _Context(factory, workspace_id, report)
+    ctx = _Context(factory, workspace_id, report, analytics or Analytics())
     with session_scope(factory) as s:
         ensure_workspace(s, workspace_id=workspace_id)
     if src.rows == 0:
@@ -740,6 +763,13 @@ def _run(
         if len(batch) >= batch_size:
             flush()
     flush()
+    if ctx.stale:
+        a = ctx.analytics
+        ids = sorted(ctx.stale)
+        for i in range(0, len(ids), 5000):
+            with session_scope(factory) as s:
+                recompute_accounts(s, workspace_id=workspace_id, account_ids=ids[i : i + 5000], now=a.now or utcnow(),
+                                   er_posts=a.er_posts, er_window_days=a.er_window_days)
     formulas.warn(report, src.path.name)
     if conflicting:
         lines = ", ".join(map(str, conflicting[:10])) + (" ..." if len(conflicting) > 10 else "")
@@ -765,7 +795,7 @@ def _creators_of(factory: sessionmaker[Session], account_ids: list[int]) -> list
 def import_creators(
     session_factory: sessionmaker[Session], *, workspace_id: str, path: str | Path,
     mapping: MappingSpec = None, platform: str | None = None, on_progress: ProgressCallback | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int = BATCH_SIZE, analytics: Analytics | None = None,
 ) -> ImportReport:
     """Import a creators.csv (one row per platform account) into ``workspace_id``.
 
@@ -776,7 +806,9 @@ def import_creators(
     the same ``email`` or ``creator_id`` become one person, whose fields are merged over
     their rows (last non-empty value, niches united) so that re-imports are stable. Empty
     cells never erase stored values. ``mapping``: see ``parse_mapping``; ``platform``: the
-    platform of rows without one.
+    platform of rows without one. The file's engagement rate is kept as the reported one;
+    follower counts are snapshotted (first import, and whenever they change) and the
+    accounts' analytics recomputed (``analytics``).
     """
     default_platform = _default_platform(platform)
     people: dict[int, dict[str, Any]] = {}
@@ -795,7 +827,7 @@ def import_creators(
     return _run("creators", CREATORS, session_factory, workspace_id=workspace_id, path=path, mapping=mapping,
                 platform=default_platform, on_progress=on_progress, parse=parse,
                 key=lambda r: (r.account.platform, r.account.handle), write=_write_creators, batch_size=batch_size,
-                prepare=prepare)
+                prepare=prepare, analytics=analytics)
 
 
 def _merge_people(
@@ -881,6 +913,11 @@ def _write_creators(s: Session, rows: list[_CreatorRow], ctx: _Context) -> None:
     results = upsert_creator_accounts(s, workspace_id=ctx.workspace_id, items=[(r.creator, r.account) for r in rows])
     for status, account_id in results:
         ctx.count(status, account_id)
+    if ctx.analytics.recompute:
+        now = ctx.analytics.now or utcnow()
+        seen = {account_id: r.account.followers for r, (_, account_id) in zip(rows, results, strict=True)}
+        record_follower_snapshots(s, workspace_id=ctx.workspace_id, rows=seen.items(), on=now.date())
+        ctx.stale.update(seen)
 
 
 # --- posts ----------------------------------------------------------------------------------
@@ -912,12 +949,13 @@ def _parse_post(row: _Row, line: int, default_platform: str | None) -> _PostRow 
 def import_posts(
     session_factory: sessionmaker[Session], *, workspace_id: str, path: str | Path,
     mapping: MappingSpec = None, platform: str | None = None, on_progress: ProgressCallback | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int = BATCH_SIZE, analytics: Analytics | None = None,
 ) -> ImportReport:
     """Import a posts.csv into ``workspace_id``: platform, handle, posted_at (ISO 8601), url
     (required), caption, likes, comments, views, shares, saves, is_sponsored, brands
     (semicolon-separated). Posts are upserted by URL onto existing accounts (a row for an
-    unknown account is rejected: import creators first). Empty cells keep stored values."""
+    unknown account is rejected: import creators first). Empty cells keep stored values.
+    The accounts' engagement (from their posts) and activity are recomputed (``analytics``)."""
     default_platform = _default_platform(platform)
 
     def parse(row: _Row, line: int) -> _PostRow | None:
@@ -925,7 +963,7 @@ def import_posts(
 
     return _run("posts", POSTS, session_factory, workspace_id=workspace_id, path=path, mapping=mapping,
                 platform=default_platform, on_progress=on_progress, parse=parse,
-                key=lambda r: r.values["url"], write=_write_posts, batch_size=batch_size)
+                key=lambda r: r.values["url"], write=_write_posts, batch_size=batch_size, analytics=analytics)
 
 
 def _write_posts(s: Session, rows: list[_PostRow], ctx: _Context) -> None:
@@ -943,11 +981,16 @@ def _write_posts(s: Session, rows: list[_PostRow], ctx: _Context) -> None:
                 else:
                     values.pop(k)
         creates.append(PostCreate(**values))
+    touched: set[int] = set()
     for r, result in zip(rows, upsert_posts(s, workspace_id=ctx.workspace_id, posts=creates), strict=True):
         if isinstance(result, LookupError):
             ctx.report.rejected.append(RejectedRow(line=r.line, reason=str(result)))
         else:
             ctx.count(*result)
+            if result[0] != "unchanged":
+                touched.add(result[1])
+    if ctx.analytics.recompute:
+        ctx.stale.update(touched)
 
 
 # --- metrics --------------------------------------------------------------------------------
@@ -979,7 +1022,7 @@ def _parse_metric(row: _Row, line: int, default_platform: str | None) -> _Metric
     currency = row.get("currency", nz.parse_currency)
     if money is not None and money[1] and currency and money[1] != currency:
         row.errors.append(f"revenue: {row.values['revenue']!r} is in {money[1]} but currency is {currency}")
-    if money is not None and to_cents(money[0]) > _int_limit(MetricSnapshot, "revenue_cents"):
+    if money is not None and to_minor(money[0], currency or money[1] or "USD") > _int_limit(MetricSnapshot, "revenue_cents"):
         row.errors.append(f"revenue: {row.values['revenue']!r} is too large")
     if row.errors:
         return None
@@ -1069,7 +1112,7 @@ def _write_metrics(s: Session, rows: list[_MetricRow], ctx: _Context) -> None:
     for r, camp, acc in resolved:
         values: dict[str, Any] = {k: v for k, v in r.counts.items() if v is not None}
         if r.revenue is not None:
-            values["revenue_cents"] = to_cents(r.revenue)
+            values["revenue_cents"] = to_minor(r.revenue, r.currency or camp.currency)
         if r.currency is not None:
             values["currency"] = r.currency
         collab_id = collabs.get((camp.id, acc.creator_id))

@@ -11,7 +11,15 @@ the way Slack answers:
   ``conversations.info``, ``conversations.replies``, ``users.info``;
 - the ``files_upload_v2`` flow: ``files.getUploadURLExternal`` → ``POST /upload/<id>``
   (bytes recorded) → ``files.completeUploadExternal``;
-- ``POST /response/<anything>``: a ``response_url`` (ephemeral replies of /kol and clicks).
+- ``POST /response/<anything>``: a ``response_url`` (ephemeral replies of /kol and clicks);
+- "Add to Slack": ``oauth_code(code, team_id=…)`` scripts an installation; ``oauth.v2.access``
+  (HTTP Basic client id/secret) exchanges the code for a bot token of that team — a
+  rotating one (``refresh_token``, ``expires_in``) with ``rotating=True`` — and refreshes
+  rotating tokens (``grant_type=refresh_token``; the old token stops working). Each token
+  acts as its team: ``auth.test`` answers with that team and bot user;
+- shared files: ``add_file(name, content)`` registers one; ``files.info`` describes it and
+  ``GET /files-pri/<id>/<name>`` (its ``url_private``) serves its bytes to the bot token only
+  (anything else gets Slack's 302 to a login page, recorded as a ``download`` call).
 
 Like Slack it refuses messages over the limits — more than 50 blocks, a section text over
 3,000 characters, ``text`` over 40,000 characters — with ``invalid_blocks`` /
@@ -29,6 +37,7 @@ import itertools
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -111,6 +120,14 @@ class MockSlack:
     def __init__(self, *, token: str = "xoxb-test-token", team_id: str = TEAM_ID, latency: float = 0.0) -> None:
         self.token = token
         self.team_id = team_id
+        self.client_id = "1111.2222"
+        self.client_secret = "test-client-secret"
+        # token -> the team it acts for (auth.test); the constructor's token is the default team's.
+        self.tokens: dict[str, dict[str, Any]] = {token: {"team_id": team_id, "team": "Test Team", "user_id": BOT_USER_ID,
+                                                          "bot_id": BOT_ID}}
+        self._codes: dict[str, dict[str, Any]] = {}
+        self._refresh_tokens: dict[str, str] = {}  # refresh token -> the access token it replaces
+        self._token_ids = itertools.count(1)
         self.latency = latency
         self.calls: list[Call] = []
         self.violations: list[Call] = []
@@ -121,6 +138,7 @@ class MockSlack:
         self._failures: dict[str, list[str]] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.files: dict[str, dict[str, Any]] = {}
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -168,6 +186,61 @@ class MockSlack:
         """Answer the next call of ``method`` with ``{"ok": false, "error": error}``."""
         with self._cond:
             self._failures.setdefault(method, []).append(error)
+
+    def add_file(self, name: str, content: bytes, *, user: str = "U0MARKETER1", size: int | None = None,
+                 filetype: str | None = None, mimetype: str = "application/octet-stream") -> dict[str, Any]:
+        """Register a shared file; returns its ``files.info`` object (``size`` may be overstated)."""
+        fid = f"F{uuid.uuid4().hex[:10].upper()}"  # unique across mocks, like Slack's (tests share databases)
+        info = {"id": fid, "name": name, "title": name, "user": user, "size": len(content) if size is None else size,
+                "filetype": filetype or name.rsplit(".", 1)[-1].lower(), "mimetype": mimetype,
+                "url_private": f"{self.root}/files-pri/{fid}/{name}",
+                "url_private_download": f"{self.root}/files-pri/{fid}/download/{name}"}
+        with self._cond:
+            self.files[fid] = {"info": info, "content": content}
+        return info
+
+    def oauth_code(self, code: str, *, team_id: str, team_name: str = "Other Team", bot_user_id: str = "U0OTHERBOT",
+                   bot_id: str = "B0OTHERBOT", installer: str = "U0INSTALLER", rotating: bool = False,
+                   expires_in: int = 43_200) -> None:
+        """Script an "Add to Slack": ``oauth.v2.access`` with ``code`` installs in ``team_id``."""
+        with self._cond:
+            self._codes[code] = {"team_id": team_id, "team": team_name, "user_id": bot_user_id, "bot_id": bot_id,
+                                 "installer": installer, "rotating": rotating, "expires_in": expires_in}
+
+    def _issue(self, team: dict[str, Any]) -> dict[str, Any]:
+        n = next(self._token_ids)
+        rotating = team["rotating"]
+        token = f"xoxe.xoxb-{team['team_id']}-{n}" if rotating else f"xoxb-{team['team_id']}-{n}"
+        self.tokens[token] = team
+        body: dict[str, Any] = {
+            "ok": True, "app_id": "A0KOLPILOT", "access_token": token, "token_type": "bot",
+            "scope": "app_mentions:read,chat:write,channels:history", "bot_user_id": team["user_id"],
+            "team": {"id": team["team_id"], "name": team["team"]}, "enterprise": None, "is_enterprise_install": False,
+            "authed_user": {"id": team["installer"]},
+        }
+        if rotating:
+            refresh = f"xoxe-1-{team['team_id']}-{n}"
+            self._refresh_tokens[refresh] = token
+            body.update(refresh_token=refresh, expires_in=team["expires_in"])
+        return body
+
+    def _oauth_v2_access(self, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+        import base64
+
+        expected = "Basic " + base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if headers.get("authorization") != expected:
+            return {"ok": False, "error": "invalid_client_id"}
+        with self._cond:
+            if params.get("grant_type") == "refresh_token":
+                old = self._refresh_tokens.pop(str(params.get("refresh_token") or ""), None)
+                if old is None:
+                    return {"ok": False, "error": "invalid_refresh_token"}
+                team = self.tokens.pop(old)  # rotated: the old token stops working
+                return self._issue(team)
+            team = self._codes.pop(str(params.get("code") or ""), None)  # a code is single use
+            if team is None:
+                return {"ok": False, "error": "invalid_code"}
+            return self._issue(team)
 
     def reset(self) -> None:
         with self._cond:
@@ -236,15 +309,20 @@ class MockSlack:
         retry_after = self._take(self._rate_limits, method)
         if retry_after is not None:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
-        if headers.get("authorization") != f"Bearer {self.token}":
+        if method == "oauth.v2.access":
+            return 200, self._oauth_v2_access(params, headers), {}
+        bearer = (headers.get("authorization") or "").removeprefix("Bearer ")
+        team = self.tokens.get(bearer)
+        if team is None:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         failure = self._take(self._failures, method)
         if failure is not None:
             return 200, {"ok": False, "error": failure}, {}
         channel = params.get("channel") or params.get("channel_id")
         if method == "auth.test":
-            return 200, {"ok": True, "url": "https://test.slack.com/", "team": "Test Team", "user": "kolpilot",
-                         "team_id": self.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}, {}
+            return 200, {"ok": True, "url": "https://test.slack.com/", "team": team["team"], "user": "kolpilot",
+                         "team_id": team["team_id"], "user_id": team["user_id"], "bot_id": team["bot_id"],
+                         "is_enterprise_install": False}, {}
         if method in ("chat.postMessage", "chat.update"):
             blocks = params.get("blocks")
             if isinstance(blocks, str):
@@ -267,6 +345,11 @@ class MockSlack:
             files = params.get("files")
             files = json.loads(files) if isinstance(files, str) else files or []
             return 200, {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}, {}
+        if method == "files.info":
+            entry = self.files.get(str(params.get("file") or ""))
+            if entry is None:
+                return 200, {"ok": False, "error": "file_not_found"}, {}
+            return 200, {"ok": True, "file": entry["info"]}, {}
         if method == "conversations.info":
             ch = str(channel or "")
             return 200, {"ok": True, "channel": {"id": ch, "is_im": ch.startswith("D"), "is_channel": ch.startswith("C"),
@@ -311,6 +394,19 @@ def _make_handler(mock: MockSlack) -> type[BaseHTTPRequestHandler]:
             if url.path.startswith("/upload/"):
                 mock._record(Call("upload", {"file_id": url.path.rsplit("/", 1)[-1]}, headers, raw, path=url.path))
                 self._send(200, f"OK - {len(raw)}".encode(), "text/plain")
+                return
+            if url.path.startswith("/files-pri/"):
+                fid = url.path.split("/")[2]
+                entry = mock.files.get(fid)
+                authorised = headers.get("authorization") == f"Bearer {mock.token}"
+                mock._record(Call("download", {"file_id": fid, "authorised": authorised}, headers, path=url.path,
+                                  ok=authorised and entry is not None))
+                if entry is None:
+                    self._send(404, b"not found", "text/plain")
+                elif not authorised:  # Slack sends people without a token to the login page
+                    self._send(302, b"", "text/html", {"Location": f"{mock.root}/login"})
+                else:
+                    self._send(200, entry["content"], entry["info"]["mimetype"])
                 return
             if url.path.startswith("/response/"):
                 params = json.loads(raw or b"{}")
