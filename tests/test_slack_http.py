@@ -335,6 +335,13 @@ def test_creator_buttons_ask_the_agent_in_the_same_thread(h: SlackHarness) -> No
     assert len(h.agent.calls) == 1  # a value our buttons never carry is ignored
 
 
+def test_open_button_of_an_inbox_notice_asks_what_the_creator_said(h: SlackHarness) -> None:
+    thread = new_ts()
+    h.send_action(action_payload("kol_open_reply", "glow0", thread_ts=thread))
+    _answer_update(h, CHANNEL, thread)
+    assert [c.text for c in h.agent.calls] == ["What did @glow0 say?"]
+
+
 # --- delivery guarantees ----------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ TOOLS = all_tools()
 
 
 def test_tools_are_registered_from_every_capability() -> None:
-    assert TOOL_MODULES == ["tools.discovery", "tools.crm", "tools.metrics", "tools.outreach"]
+    assert TOOL_MODULES == ["tools.discovery", "tools.crm", "tools.metrics", "tools.outreach", "tools.inbox"]
     assert len(TOOLS) >= 35
     for expected in ("search_creators", "log_negotiation", "summarize_campaign", "draft_outreach", "propose_payout"):
         assert expected in TOOLS

@@ -25,6 +25,7 @@ TOOL_MODULES: list[str] = [
     "tools.crm",
     "tools.metrics",
     "tools.outreach",
+    "tools.inbox",
 ]
 
 
@@ -71,12 +72,50 @@ def get_tool(name: str) -> ToolSpec | None:
     return all_tools().get(name)
 
 
+_BOUND_MESSAGES = {
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be greater than {gt}",
+    "string_too_long": "must be at most {max_length} characters",
+    "too_long": "must have at most {max_length} items",
+}
+
+
+def _error_message(err: Any) -> str:
+    template = _BOUND_MESSAGES.get(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if template is not None:
+        try:
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    return str(err["msg"])
+
+
 def _format_validation_error(exc: ValidationError) -> str:
     parts = []
-    for err in exc.errors()[:5]:
+    for err in exc.errors(include_url=False)[:5]:
         loc = ".".join(str(p) for p in err["loc"]) or "arguments"
-        parts.append(f"{loc}: {err['msg']}")
+        parts.append(f"{loc}: {_error_message(err)}")
     return "invalid arguments — " + "; ".join(parts)
+
+
+def _out_of_range(exc: BaseException) -> str | None:
+    """The message for a value the database cannot hold (an int beyond 64 bits on SQLite, a
+    number or text beyond its column on PostgreSQL), or None when ``exc`` is something else.
+    Input models bound their fields, so this is the defensive net behind them."""
+    from sqlalchemy.exc import DataError, StatementError
+
+    if isinstance(exc, OverflowError):
+        return "a number in the arguments is out of range; use a smaller value"
+    if isinstance(exc, DataError):
+        detail = str(getattr(exc, "orig", None) or "").strip().splitlines()
+        return f"a value in the arguments is out of range for the database ({detail[0]})" if detail \
+            else "a value in the arguments is out of range for the database"
+    if isinstance(exc, StatementError) and isinstance(getattr(exc, "orig", None), OverflowError):
+        return "a number in the arguments is out of range; use a smaller value"
+    return None
 
 
 def run_tool(ctx: ToolContext, name: str, args: dict[str, Any] | None) -> ToolOutcome:
@@ -98,6 +137,10 @@ def run_tool(ctx: ToolContext, name: str, args: dict[str, Any] | None) -> ToolOu
     except (ToolError, UserError, LookupError, ValueError) as exc:
         result, ok, error = None, False, str(exc)
     except Exception as exc:  # noqa: BLE001 - the model must get text, not a crash
-        log.exception("tool %s failed", name)
-        result, ok, error = None, False, f"internal error in {name} ({type(exc).__name__}); the team has been notified"
+        result, ok, error = None, False, _out_of_range(exc)
+        if error is None:
+            log.exception("tool %s failed", name)
+            error = f"internal error in {name} ({type(exc).__name__}); the team has been notified"
+        else:
+            log.warning("tool %s: argument out of range (%s)", name, type(exc).__name__)
     return ToolOutcome(name, args, ok, result, error, (time.perf_counter() - started) * 1000)

@@ -7,7 +7,9 @@ import time
 import typer
 
 # Each job is (name, fn(state) -> list[str] of lines to show). Other capabilities append theirs.
-JOBS: list[tuple[str, str]] = [("reminders", "agent.jobs.reminders:run"), ("outreach", "agent.jobs.outreach:run")]
+JOBS: list[tuple[str, str]] = [("reminders", "agent.jobs.reminders:run"), ("outreach", "agent.jobs.outreach:run"),
+                               ("digest", "agent.jobs.digest:run")]
+JOBS.append(("inbox", "agent.jobs.inbox:run"))  # creators' replies from KOLPILOT_IMAP_URL (docs/inbox.md)
 
 
 def _load(path: str):  # noqa: ANN202
@@ -39,7 +41,10 @@ def worker(
             typer.echo(line)
         if once:
             return
-        time.sleep(interval)
+        from agent.jobs.inbox import wait_for_mail  # IMAP IDLE: a reply starts the next pass at once
+
+        if not wait_for_mail(ctx.obj.runtime, interval):
+            time.sleep(interval)
 
 
 def register(app: typer.Typer) -> None:

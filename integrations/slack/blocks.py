@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from integrations.slack.mrkdwn import link, plain, quote_block, safe, user_mention
+from memory.domain.numbers import format_compact
 
 SECTION_TEXT_LIMIT = 3000
 MAX_BLOCKS = 50
@@ -36,6 +37,7 @@ REJECT = "kol_reject"
 DRAFT_OUTREACH = "kol_draft_outreach"
 SIMILAR = "kol_similar_creators"
 PROFILE = "kol_profile"
+OPEN_REPLY = "kol_open_reply"
 
 Block = dict[str, Any]
 Group = list[Block]
@@ -77,16 +79,8 @@ class RenderedTurn:
 
 
 def fmt_count(n: object) -> str:
-    """1234 → 1.2K, 45200 → 45.2K, 1200000 → 1.2M."""
-    try:
-        v = float(n)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "?"
-    for cut, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(v) >= cut:
-            s = f"{v / cut:.1f}".rstrip("0").rstrip(".")
-            return f"{s}{suffix}"
-    return str(int(v))
+    """A count, compact (memory.domain.numbers.format_compact): 45200 → 45.2K, "?" when unknown."""
+    return format_compact(n, missing="?")
 
 
 def fmt_er(rate: object, basis: object) -> str:
@@ -101,6 +95,20 @@ def fmt_er(rate: object, basis: object) -> str:
         b = str(basis).replace("_", " ").strip()
         label += f" ({safe(b if b.startswith('by ') else 'by ' + b)})"
     return label
+
+
+def item_er(item: Mapping[str, Any]) -> str:
+    """A result row's or account's ER with its basis: the tool's display form ("ER 3.7% · last
+    6 posts", "ER 3.4% · reported") when it has one, else ``fmt_er``."""
+    text = item.get("engagement")
+    if isinstance(text, str) and text and item.get("engagement_rate") is not None:
+        return "ER " + safe(text, limit=80)
+    return fmt_er(item.get("engagement_rate"), item.get("engagement_basis"))
+
+
+def item_trend(item: Mapping[str, Any]) -> str:
+    """Growth and activity of a row or account ("+6.4K, +20% in 30 days · 2.1 posts/week · …"), or ""."""
+    return " · ".join(safe(item[k], limit=120) for k in ("growth", "activity") if isinstance(item.get(k), str) and item[k])
 
 
 def platform_name(p: object) -> str:
@@ -181,10 +189,13 @@ def _creator_line(item: Mapping[str, Any]) -> str:
     facts = [platform_name(item.get("platform")), safe(item.get("tier") or "")]
     if item.get("followers") is not None:
         facts.append(f"{fmt_count(item.get('followers'))} followers")
-    facts.append(fmt_er(item.get("engagement_rate"), item.get("engagement_basis")))
+    facts.append(item_er(item))
     if item.get("country"):
         facts.append(safe(item.get("country"), limit=40))
     lines = [title, " · ".join(f for f in facts if f)]
+    trend = item_trend(item)
+    if trend:
+        lines.append(trend)
     niches = item.get("niches")
     if niches:
         vals = niches if isinstance(niches, list | tuple) else str(niches).split(";")
@@ -249,7 +260,7 @@ def creator_profile_groups(data: Mapping[str, Any], *, with_summary: bool = True
     if len(accounts) > 1:
         lines = [
             f"• {platform_name(a.get('platform'))} {link(a.get('profile_url'), '@' + str(a.get('handle') or '').lstrip('@'))}"
-            f" · {fmt_count(a.get('followers'))} followers · {fmt_er(a.get('engagement_rate'), a.get('engagement_basis'))}"
+            f" · {fmt_count(a.get('followers'))} followers · {item_er(a)}" + (f" · {item_trend(a)}" if item_trend(a) else "")
             for a in accounts[:10]
         ]
         groups.append([section(("*Accounts*\n" + "\n".join(lines))[:SECTION_TEXT_LIMIT])])
@@ -377,6 +388,9 @@ def pending_action_group(action: Mapping[str, Any]) -> Group:
         lines.append(f"*Amount:* {amount}")
     if payload.get("subject"):
         lines.append(f"*Subject:* {safe(payload['subject'], limit=200)}")
+    history = payload.get("fee_history") if isinstance(payload.get("fee_history"), list) else []
+    if history:
+        lines.append("*Fee history:*\n" + "\n".join(safe(line, limit=400) for line in history[:6]))
     meta = f"id `{safe(action_id[:8])}`"
     if action.get("requested_by"):
         meta += f" · requested by {user_mention(action.get('requested_by'))}"
@@ -480,7 +494,8 @@ def turn_as_text(turn: Any) -> str:
                 out.append(
                     f"- @{str(item.get('handle') or '').lstrip('@')} ({item.get('platform') or '?'}) "
                     f"{item.get('display_name') or ''} · {fmt_count(item.get('followers'))} followers"
-                    + (f" · ER {float(er) * 100:.1f}% ({item.get('engagement_basis') or 'basis n/a'})" if isinstance(er, int | float) else "")
+                    + (f" · {item_er(item)}" if isinstance(er, int | float) else "")
+                    + "".join(f" · {item[k]}" for k in ("growth", "activity") if item.get(k))
                     + (f" · {item.get('profile_url')}" if item.get("profile_url") else "")
                 )
         if data.get("bio"):
@@ -488,3 +503,35 @@ def turn_as_text(turn: Any) -> str:
     if getattr(turn, "error", None):
         out.append(f"\nError: {turn.error}")
     return "\n".join(out).strip() + "\n"
+
+
+def inbox_notice_blocks(outcome: Any) -> tuple[str, list[Block]]:
+    """A reply, auto-reply or bounce read from the inbox (``tools.inbox.process.InboxOutcome``):
+    who, which campaign, what happened, the reply's gist (the creator's own words, quoted and
+    defanged), and Accept (approves the pending counter) / Open buttons."""
+    handle = str(getattr(outcome, "handle", "") or "")
+    campaign = getattr(outcome, "campaign", None)
+    status = getattr(outcome, "status", "")
+    head = {
+        "reply": f":incoming_envelope: *{safe(handle)}* replied" + (f" in *{safe(campaign)}*" if campaign else "")
+        + f" ({safe(getattr(outcome, 'reply_kind', '') or 'reply')}, stage {safe(getattr(outcome, 'stage', '') or '?')})",
+        "auto_reply": f":palm_tree: *{safe(handle)}* is away: follow-ups paused",
+        "bounce": f":no_entry: Email to *{safe(handle)}* bounced: address marked do-not-contact, sequence stopped",
+        "soft_bounce": f":warning: Email to *{safe(handle)}* delayed (soft bounce): nothing changed",
+    }.get(status, f"*{safe(handle)}*: {safe(status)}")
+    lines = [head]
+    if getattr(outcome, "gist", None):
+        lines.append(quote_block(outcome.gist, limit=600) if status == "reply" else safe(outcome.gist, limit=600))
+    if getattr(outcome, "counter", None):
+        lines.append(f"*Counter-offer:* {safe(outcome.counter)} — proposed, nothing changes until it is accepted")
+    blocks: list[Block] = [section("\n".join(lines)[:SECTION_TEXT_LIMIT])]
+    buttons = []
+    action_id = getattr(outcome, "action_id", None)
+    if action_id:
+        buttons.append(button("Accept", APPROVE, str(action_id), style="primary"))
+    if status == "reply" and handle:
+        buttons.append(button("Open", OPEN_REPLY, handle.lstrip("@")))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": f"inbox:{getattr(outcome, 'key', '')}"[:255], "elements": buttons})
+    text = plain(" ".join(head.replace("*", "").split()), limit=FALLBACK_TEXT_LIMIT)
+    return text, blocks

@@ -12,3 +12,11 @@ def post_text(settings: Settings, *, channel: str, text: str) -> None:
     from integrations.slack.mrkdwn import defang
 
     build_web_client(settings).chat_postMessage(channel=channel, text=defang(text), unfurl_links=False)
+
+
+def post_blocks(settings: Settings, *, channel: str, text: str, blocks: list[dict]) -> None:
+    """Post Block Kit ``blocks`` (``text`` is the notification fallback) to ``channel``."""
+    from integrations.slack.app import build_web_client
+    from integrations.slack.mrkdwn import defang
+
+    build_web_client(settings).chat_postMessage(channel=channel, text=defang(text), blocks=blocks or None, unfurl_links=False)

@@ -6,14 +6,17 @@ with the CRM's own ``log_negotiation``."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
 
-from memory.models import OutreachMessage
+from memory.domain.deliverables import describe_deliverables, parse_deliverables
+from memory.domain.money import Money, MoneyError, MoneyInput, find_money
+from memory.models import Campaign, Collaboration, Creator, OutreachMessage
 from memory.models.common import MessageStatus, Stage
-from memory.money import MoneyError, parse_amount
-from tools.base import ToolContext, ToolInput, ToolResult, ToolTier, tool
+from memory.repo.changes import ChangeSet
+from tools.base import CampaignName, Handle, ToolContext, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common as crm_common
 from tools.crm.negotiation import LogNegotiationInput, log_negotiation
 from tools.outreach.dnc import add_to_dnc, cancel_unsent
@@ -28,14 +31,6 @@ _UNSUBSCRIBE = re.compile(
 _DECLINE = re.compile(
     r"(not interested|no,? thanks|no thank you|not a (good )?fit|we'?ll pass|i'?ll pass|have to pass|must decline|"
     r"pas intéress|non merci|kein interesse|nein,? danke|no me interesa|no,? gracias)", re.IGNORECASE)
-_MONEY = re.compile(
-    r"(?:(?:R\$|A\$|C\$|[$€£¥₹])\s*\d[\d,. ]*(?:\s*[kK]\b)?|\d[\d,. ]*\s*[kK]?\s*(?:USD|EUR|GBP|CAD|AUD|CHF|dollars?|euros?|pounds?|bucks)\b)")
-_DELIVERABLE = re.compile(
-    r"\b(\d+|one|two|three|a|an)?\s*(reels?|stor(?:y|ies)|posts?|videos?|shorts?|tiktoks?|carousels?|lives?|episodes?|articles?)\b",
-    re.IGNORECASE)
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
-
-
 def classify(text: str) -> ReplyKind:
     """unsubscribe > declined > counter (an amount) > question > interested."""
     if _UNSUBSCRIBE.search(text):
@@ -49,32 +44,55 @@ def classify(text: str) -> ReplyKind:
     return "interested"
 
 
-def find_amount(text: str) -> str | None:
+def find_amount(text: str) -> Money | None:
     """The first amount with a currency in the text ("$2,500", "1.5k EUR"), else None."""
-    for m in _MONEY.finditer(text):
-        candidate = m.group(0).strip().rstrip(".,")
-        try:
-            parse_amount(candidate)
-        except MoneyError:
-            continue
-        return candidate
-    return None
+    try:
+        return find_money(text)
+    except MoneyError:
+        return None
 
 
 def find_deliverables(text: str) -> str | None:
-    """'1 reel + 2 stories' from the reply, if it names deliverables."""
-    parts = []
-    for count, what in _DELIVERABLE.findall(text):
-        n = int(count) if count.isdigit() else _NUMBERS.get(count.lower(), 1)
-        parts.append(f"{n} {what.lower()}")
-    return " + ".join(dict.fromkeys(parts)) or None
+    """'1 reel + 3 stories' from the reply, if it names deliverables (memory.domain.deliverables)."""
+    return describe_deliverables(parse_deliverables(text)) or None
+
+
+def apply_reply(cs: ChangeSet, *, collab: Collaboration, campaign: Campaign, creator: Creator, kind: ReplyKind, text: str,
+                channel: str = "email", subject: str | None = None, message_id: str | None = None,
+                received_at: datetime | None = None) -> tuple[int, bool]:
+    """The effects of a reply, in ``cs``'s transaction: the inbound message stored (untrusted data,
+    full text), the follow-ups stopped, the stage moved (negotiating; declined on a clear no or an
+    unsubscribe, which also lists the creator as do-not-contact). Returns (cancelled, do-not-contact)."""
+    ws = cs.workspace_id
+    msg = OutreachMessage(workspace_id=ws, campaign_id=campaign.id, creator_id=creator.id, collaboration_id=collab.id,
+                          direction="in", channel=channel, step=0, subject=subject, body=text, message_id=message_id,
+                          status=MessageStatus.received.value, created_by=cs.actor)
+    if received_at is not None:
+        msg.created_at = received_at
+    cs.add(msg)
+    cancelled = cancel_unsent(cs, workspace_id=ws, creator_id=creator.id, campaign_id=campaign.id, reason="the creator replied")
+    cancelled += cancel_unsent(cs, workspace_id=ws, creator_id=creator.id, campaign_id=campaign.id,
+                               reason="the creator replied", min_step=1, include_drafts=True)
+    dnc = False
+    if kind == "unsubscribe":
+        cancelled += add_to_dnc(cs, workspace_id=ws, creator=creator, email=creator.email, reason="unsubscribed by reply")
+        dnc = True
+        if collab.stage != Stage.declined.value:
+            crm_common.move(cs, collab, Stage.declined, note="unsubscribed", soft=True)
+    elif kind == "declined":
+        if collab.stage != Stage.declined.value:
+            crm_common.move(cs, collab, Stage.declined, note="declined by reply", soft=True)
+    elif crm_common.stage_rank(collab.stage) < crm_common.stage_rank(Stage.negotiating) or collab.stage in (
+            Stage.on_hold.value, Stage.declined.value):
+        crm_common.move(cs, collab, Stage.negotiating, note="creator replied", soft=True)
+    return cancelled, dnc
 
 
 class LogReplyInput(ToolInput):
     """Record a creator's reply to outreach; stops the follow-ups and updates the pipeline."""
 
-    handle: str = Field(description="Creator handle, e.g. '@skin.by.sam'")
-    campaign: str | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
+    handle: Handle = Field(description="Creator handle, e.g. '@skin.by.sam'")
+    campaign: CampaignName | None = Field(None, description="Campaign name; omit only if the creator is in exactly one open campaign")
     text: str = Field(description="What the creator replied (quote or summary)", min_length=1, max_length=20_000)
     kind: ReplyKind | None = Field(None, description="interested, question, counter (names a price), declined, unsubscribe; default: detected from the text")
     channel: Literal["email", "dm"] = Field("email", description="Where the reply came in")
@@ -105,32 +123,14 @@ def log_reply(ctx: ToolContext, args: LogReplyInput) -> LogReplyResult:
     with crm_common.changes(ctx, f"log_reply ({kind})") as cs:
         s = cs.session
         collab, camp, person = crm_common.collaboration(s, ctx, args.handle, args.campaign)
-        cs.add(OutreachMessage(workspace_id=ctx.workspace_id, campaign_id=camp.id, creator_id=person.id,
-                               collaboration_id=collab.id, direction="in", channel=args.channel, step=0,
-                               body=args.text, status=MessageStatus.received.value, created_by=ctx.user_id))
-        cancelled = cancel_unsent(cs, workspace_id=ctx.workspace_id, creator_id=person.id, campaign_id=camp.id,
-                                  reason="the creator replied")
-        cancelled += cancel_unsent(cs, workspace_id=ctx.workspace_id, creator_id=person.id, campaign_id=camp.id,
-                                   reason="the creator replied", min_step=1, include_drafts=True)
-        dnc = False
-        if kind == "unsubscribe":
-            cancelled += add_to_dnc(cs, workspace_id=ctx.workspace_id, creator=person, email=person.email,
-                                    reason="unsubscribed by reply")
-            dnc = True
-            if collab.stage != Stage.declined.value:
-                crm_common.move(cs, collab, Stage.declined, note="unsubscribed", soft=True)
-        elif kind == "declined":
-            if collab.stage != Stage.declined.value:
-                crm_common.move(cs, collab, Stage.declined, note="declined by reply", soft=True)
-        elif crm_common.stage_rank(collab.stage) < crm_common.stage_rank(Stage.negotiating) or collab.stage in (
-                Stage.on_hold.value, Stage.declined.value):
-            crm_common.move(cs, collab, Stage.negotiating, note="creator replied", soft=True)
+        cancelled, dnc = apply_reply(cs, collab=collab, campaign=camp, creator=person, kind=kind, text=args.text,
+                                     channel=args.channel)
         handle = "@" + args.handle.lstrip("@").lower()
         camp_name, collab_id, stage = camp.name, collab.id, collab.stage
     negotiation = None
     if amount:
         neg = log_negotiation(ctx, LogNegotiationInput(
-            handle=handle, campaign=camp_name, kind="counter", party="creator", amount=amount,
+            handle=handle, campaign=camp_name, kind="counter", party="creator", amount=MoneyInput.of(amount),
             deliverables=find_deliverables(args.text), note="from the creator's reply"))
         negotiation, stage = neg.summary, neg.stage
     else:
@@ -140,19 +140,19 @@ def log_reply(ctx: ToolContext, args: LogReplyInput) -> LogReplyResult:
     if cancelled:
         bits.append(f"{cancelled} pending follow-up(s) cancelled")
     if amount:
-        bits.append(f"counter-offer of {amount} logged")
+        bits.append(f"counter-offer of {amount.format()} logged")
     if dnc:
         bits.append("added to do-not-contact")
     bits.append(f"stage: {stage}")
     return LogReplyResult(summary="; ".join(bits) + ".", handle=handle, campaign=camp_name, reply_kind=kind, stage=stage,
-                          cancelled_followups=cancelled, counter_amount=amount, do_not_contact=dnc, negotiation=negotiation)
+                          cancelled_followups=cancelled, counter_amount=amount.format() if amount else None, do_not_contact=dnc, negotiation=negotiation)
 
 
 class StopOutreachInput(ToolInput):
     """Stop sending to a creator: cancel their scheduled messages and follow-ups."""
 
-    handle: str = Field(description="Creator handle")
-    campaign: str | None = Field(None, description="Only in this campaign; default: every campaign")
+    handle: Handle = Field(description="Creator handle")
+    campaign: CampaignName | None = Field(None, description="Only in this campaign; default: every campaign")
     reason: str = Field("stopped by the team", description="Why, recorded on the cancelled messages")
 
 
