@@ -52,6 +52,9 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
         (None, None, None, UNKNOWN_ENGAGEMENT),
         (None, "posts", 0, "unknown (no posts, averages or reported ER)"),
         (0.041, None, None, "4.1% by followers"),  # a rate whose source is not recorded keeps its basis
+        (0.00021, "averages", None, "0.02% · by averages"),  # a big channel's small rate is not shown as 0.0%
+        (0.00004, "averages", None, "<0.01% · by averages"),
+        (0.0, "posts", 3, "0.0% · last 3 posts"),
     ],
 )
 def test_engagement_is_described_with_its_basis(rate, source, n, expected) -> None:
@@ -275,7 +278,7 @@ def test_creator_country_matched_through_the_audience_is_said(world) -> None:
     turn = say(world, "beauty creators in India")
     assert turn.tool_calls[0].args["countries"] == ["IN"]
     assert {i.handle for i in turn.results[0].items} == {"ana.posts", "bo.avg"}
-    assert "Matched by audience country for 1 of them" in turn.reply
+    assert "Matched by audience country for 1 of them: where they are based is not known" in turn.reply
 
 
 def test_audience_country_words_search_the_audience(world) -> None:

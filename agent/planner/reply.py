@@ -197,8 +197,9 @@ def audience_match_line(data: dict[str, Any]) -> str | None:
     if not n:
         return None
     where = " or ".join(_country(c) for c in applied["countries"])
-    return (f"Matched by audience country for {n} of them: based elsewhere, with an audience mostly in {where}."
-            if n < len(items) else f"Matched by audience country for all {n}: based elsewhere, with an audience mostly in {where}.")
+    why = f"where they are based is not known; their audience is mostly in {where}"
+    return (f"Matched by audience country for {n} of them: {why}." if n < len(items)
+            else f"Matched by audience country for all {n}: {why}.")
 
 
 def compose_search(outcome: ToolOutcome, *, notes: list[str], lead: str | None = None, page: bool = False,

@@ -23,7 +23,11 @@ _SOURCES = {"averages": "by averages", "views": "by views", "reported": "reporte
 
 
 def _rate(rate: float) -> str:
-    return f"{rate * 100:.1f}%"
+    """One decimal, but never a "0.0%" for a real, small rate (a 230M-follower channel engages at 0.02%)."""
+    pct = rate * 100
+    if 0 < pct < 0.1:
+        return f"{pct:.2f}%" if pct >= 0.01 else "<0.01%"
+    return f"{pct:.1f}%"
 
 
 def describe_engagement(rate: float | None, source: str | None, n: int | None = None, *, basis: str | None = None) -> str:
