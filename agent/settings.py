@@ -60,10 +60,10 @@ def _check_url(value: str, schemes: tuple[str, ...], *, secret: bool = False) ->
 
 def _currency(code: str) -> str:
     """The upper-cased ISO 4217 code, or ValueError for an unknown one."""
-    import pycountry
+    from memory.domain.money import is_currency  # the domain core's one list of currencies
 
     norm = code.strip().upper()
-    if len(norm) != 3 or pycountry.currencies.get(alpha_3=norm) is None:
+    if not is_currency(norm):
         raise ValueError(f"unknown currency code {code!r} (use ISO 4217 codes such as USD, EUR, GBP)")
     return norm
 

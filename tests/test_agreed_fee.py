@@ -222,3 +222,16 @@ def test_offline_planner_says_a_fee_raise_needs_approval(engine, tmp_path: Path)
             assert s.exec(select(Collaboration).where(Collaboration.workspace_id == ws)).one().agreed_fee_cents == 200_000
     finally:
         planner.close()
+
+
+def test_lowering_the_fee_below_what_approvers_already_approved_needs_an_approver(ctx, boss) -> None:
+    """A lower fee needs no approval, except when it would undercut payouts already approved or paid."""
+    ok(ctx, "log_negotiation", handle=H, campaign=C, kind="accept", amount={"amount": "2000", "currency": "USD"})
+    p = ok(ctx, "propose_payout", handle=H, campaign=C, amount={"amount": "1500", "currency": "USD"})
+    assert decide(boss, p.pending_action_ids[0], approve=True).ok
+    r = ok(ctx, "log_negotiation", handle=H, campaign=C, kind="accept", amount={"amount": "1000", "currency": "USD"})
+    assert r.summary.startswith("Not logged yet") and "Lowering it to $1,000.00 awaits an approver" in r.summary
+    assert _collab(ctx).agreed_fee_cents == 200_000
+    # Above what is approved, lowering is logged directly.
+    r = ok(ctx, "log_negotiation", handle=H, campaign=C, kind="accept", amount={"amount": "1800", "currency": "USD"})
+    assert r.summary.startswith("Logged") and _collab(ctx).agreed_fee_cents == 180_000

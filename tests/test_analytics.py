@@ -87,6 +87,13 @@ def test_posts_rule_uses_the_last_n_posts_inside_the_window() -> None:
     assert rule.engagement_from_posts(posts[-1:], followers=10, now=NOW) is None
 
 
+def test_posts_dated_in_the_future_do_not_count() -> None:
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    posts = [(now - timedelta(days=1), 300), (now + timedelta(days=3), 90_000)]  # a scheduled post, or a bad clock
+    assert rule.engagement_from_posts(posts, followers=10_000, now=now) == (0.03, 1)
+    assert rule.posts_per_week([at for at, _ in posts], now=now) == rule.per_week(1)
+
+
 def test_growth_uses_the_nearest_snapshot_at_or_before_the_start() -> None:
     today = NOW.date()
     snaps = [(today - timedelta(days=100), 8_000), (today - timedelta(days=35), 10_000), (today - timedelta(days=20), 10_500)]

@@ -446,6 +446,15 @@ def test_creator_mix_for_awareness_and_credibility(world) -> None:
         recommend_creator_mix(ctx, RecommendMixInput(goal="virality", budget={"amount": 1000}, niche="beauty"))
 
 
+def test_creator_mix_without_an_fx_rate_gives_no_creator_counts_instead_of_reading_dollars_as_yen(world) -> None:
+    ctx = ctx_for(world)
+    mix = recommend_creator_mix(ctx, RecommendMixInput(goal="reach", budget={"amount": 3000000, "currency": "JPY"}, niche="beauty"))
+    assert mix.budget == "¥3,000,000"
+    assert all(s.expected_creators == "n/a (no FX rate)" for s in mix.segments)
+    assert all(s.fee_range.startswith("$") for s in mix.segments)  # the fee table stays in its own currency
+    assert any("no FX rate for JPY" in n for n in mix.notes)
+
+
 # --- search_past_collaborations ------------------------------------------------------------------------
 
 

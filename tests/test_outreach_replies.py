@@ -44,6 +44,9 @@ def _statuses(ctx, handle: str) -> list[str]:
     ("Thanks but I'm not interested", "declined"), ("No me interesa, gracias", "declined"),
     ("We'd love to! Our rate is $2,500 for a reel", "counter"), ("What are the deliverables?", "question"),
     ("Sounds lovely", "interested"),
+    # "baja" alone is "low" in Spanish, not "unsubscribe"; "no thanks needed" is not a no.
+    ("Mi tarifa más baja es 900 EUR", "counter"), ("Por favor, darme de baja", "unsubscribe"),
+    ("No thanks needed, happy to help! Sending the invoice", "interested"),
 ])
 def test_reply_classification(text: str, kind: str) -> None:
     assert classify(text) == kind
@@ -53,6 +56,9 @@ def test_amounts_and_deliverables_in_replies() -> None:
     assert find_amount("they want $2,500 for a reel") == Money(250_000, "USD")
     assert find_amount("1.5k EUR for 2 stories") == Money(150_000, "EUR")
     assert find_amount("I can do 1 reel and 3 stories") is None
+    # Several amounts: the one they ask for, not the one about the past.
+    assert find_amount("Last brand paid me $3,000, I'd do it for $2,500") == Money(250_000, "USD")
+    assert find_amount("I'd do it for $2,500; last brand paid me $3,000") == Money(250_000, "USD")
     assert find_deliverables("$2,500 for a reel and 3 stories") == "1 reel + 3 stories"
 
 
@@ -95,3 +101,13 @@ def test_do_not_contact_can_be_undone(ctx) -> None:
     assert _statuses(ctx, "sam") == ["scheduled"] * 3
     with session_scope(ctx.sessions) as s:
         assert s.exec(select(DoNotContact).where(DoNotContact.workspace_id == ctx.workspace_id)).all() == []
+
+
+def test_a_no_after_the_deal_is_agreed_is_stored_but_does_not_decline_it(ctx) -> None:
+    """E-mail words never undo an agreed deal (a From: line can be faked): the reply is stored, the
+    stage stays, the marketer decides."""
+    ok(ctx, "log_negotiation", handle="@sam", campaign="Glow", kind="accept", amount={"amount": "2000", "currency": "USD"})
+    assert _stage(ctx, "sam") == "agreed"
+    r = ok(ctx, "log_reply", handle="@sam", campaign="Glow", text="Not interested any more, sorry")
+    assert r.reply_kind == "declined" and r.stage == "agreed" and _stage(ctx, "sam") == "agreed"
+    assert [m.body for m in messages(ctx) if m.direction == "in"] == ["Not interested any more, sorry"]

@@ -368,3 +368,15 @@ def test_socket_mode_needs_no_signing_secret_and_uses_the_configured_client(tmp_
         assert handler.client.web_client.base_url == mock.api_url
         assert mock.calls_to("auth.test")
         slack.close()
+
+
+def test_approval_card_shows_amounts_in_the_currencys_own_minor_units() -> None:
+    """¥ has no minor units: a ¥150,000 payout must not read "1,500.00 JPY" on the Approve card."""
+    from integrations.slack.blocks import pending_action_group
+
+    card = {"id": "a1", "kind": "approve_payout", "status": "pending", "summary": "Approve payout to @aiko",
+            "requested_by": "U1", "payload": {"amount_cents": 150_000, "currency": "JPY", "handle": "@aiko"}}
+    text = json.dumps(pending_action_group(card), ensure_ascii=False)
+    assert "¥150,000" in text and "1,500.00" not in text
+    usd = {**card, "payload": {"amount_cents": 220_000, "currency": "USD"}}
+    assert "$2,200.00" in json.dumps(pending_action_group(usd), ensure_ascii=False)

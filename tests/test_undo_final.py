@@ -162,6 +162,26 @@ def test_a_created_row_named_in_an_executed_action_is_final(ctx) -> None:
         assert s.get(Note, note.note_id) is not None
 
 
+def test_the_agreed_fee_under_an_approved_payout_cannot_be_undone(ctx) -> None:
+    """Alice logs the accept; Bob proposes a payout in another conversation; the boss approves it.
+    Alice's "undo" must not take the agreed fee (and the stage) away from under the approved payout."""
+    alice = dataclasses.replace(as_user(ctx, "U_ALICE"), conversation_id="alice")
+    ok(alice, "add_to_campaign", campaign="Glow Q3", handles=["@fitwithmarco"])
+    ok(alice, "log_negotiation", handle="@fitwithmarco", campaign="Glow Q3", kind="accept",
+       amount={"amount": "1500", "currency": "USD"})
+    bob = dataclasses.replace(as_user(ctx, "U_BOB"), conversation_id="bob")
+    p = ok(bob, "propose_payout", handle="@fitwithmarco", campaign="Glow Q3")
+    assert decide(as_user(ctx, "U_BOSS"), p.pending_action_ids[0], approve=True).ok
+    msg = err(alice, "undo_last_change")
+    assert msg.startswith("Can't undo log_negotiation") and "approve_payout" in msg and "final" in msg
+    with session_scope(ctx.sessions) as s:
+        from memory.models import Collaboration
+
+        collab = s.exec(select(Collaboration).where(Collaboration.workspace_id == ctx.workspace_id,
+                                                    Collaboration.agreed_fee_cents == 150_000)).one()
+        assert collab.stage == "agreed" and s.get(Payout, p.payout_id).status == "approved"
+
+
 def test_tool_dispatch_returns_the_refusal_as_error_text(ctx) -> None:
     approved_payout(ctx)
     out = run_tool(ctx, "undo_last_change", {})

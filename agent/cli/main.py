@@ -46,13 +46,7 @@ def _register() -> None:
     import importlib
 
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"agent.cli.{name}")
-        except ModuleNotFoundError as exc:  # TODO(integration): make strict once all modules exist
-            if exc.name == f"agent.cli.{name}":
-                continue
-            raise
-        module.register(app)
+        importlib.import_module(f"agent.cli.{name}").register(app)
 
 
 _register()

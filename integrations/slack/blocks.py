@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from integrations.slack.mrkdwn import link, plain, quote_block, safe, user_mention
+from memory.domain.money import MoneyError, format_money
 from memory.domain.numbers import format_compact
 
 SECTION_TEXT_LIMIT = 3000
@@ -368,8 +369,8 @@ def _amount(payload: Mapping[str, Any]) -> str | None:
         cents = payload.get(f"{key}_cents")
         if cents is not None:
             try:
-                return safe(f"{int(cents) / 100:,.2f} {currency}".strip())
-            except (TypeError, ValueError):
+                return safe(format_money(int(cents), currency or None))  # minor units by currency exponent (¥ has none)
+            except (TypeError, ValueError, MoneyError):
                 return safe(cents)
     return None
 

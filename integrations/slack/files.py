@@ -97,10 +97,12 @@ def describe(info: dict[str, Any], *, max_bytes: int) -> SharedFile:
 
 
 def _allowed_host(url: str, api_url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    if urlsplit(url).scheme not in ("https", "http"):
-        return False
-    return host == "slack.com" or host.endswith(".slack.com") or host == (urlsplit(api_url).hostname or "").lower()
+    parts, api = urlsplit(url), urlsplit(api_url)
+    host = (parts.hostname or "").lower()
+    if host == (api.hostname or "").lower() and parts.scheme == api.scheme:
+        return True  # the configured Web API host (a local mock in tests), on its own scheme
+    # The bot token travels only over TLS to Slack's own hosts.
+    return parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com"))
 
 
 def download(f: SharedFile, dest: Path, *, token: str, api_url: str, max_bytes: int, timeout: float = 60.0) -> str:

@@ -87,7 +87,8 @@ def engagement_from_posts(posts: Iterable[tuple[datetime, int | None]], *, follo
     if not followers or followers <= 0:
         return None
     since = now - timedelta(days=window_days)
-    recent = sorted(((at, e) for at, e in posts if e is not None and at >= since), key=lambda p: p[0], reverse=True)
+    # A post dated in the future (a bad clock or a scheduled post) is not engagement yet.
+    recent = sorted(((at, e) for at, e in posts if e is not None and since <= at <= now), key=lambda p: p[0], reverse=True)
     used = recent[:n_posts]
     if not used:
         return None
@@ -173,7 +174,7 @@ def growth(snapshots: Sequence[tuple[date, int]], *, current: int, today: date, 
 def posts_per_week(post_dates: Iterable[datetime], *, now: datetime, window_days: int = ACTIVITY_WINDOW_DAYS) -> float:
     """Posts published in the last ``window_days`` days, per week."""
     since = now - timedelta(days=window_days)
-    return per_week(sum(1 for at in post_dates if at >= since), window_days)
+    return per_week(sum(1 for at in post_dates if since <= at <= now), window_days)
 
 
 def per_week(count: int, window_days: int = ACTIVITY_WINDOW_DAYS) -> float:

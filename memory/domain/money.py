@@ -239,6 +239,19 @@ def parse_money(text: str | int | Decimal, default_currency: str = "USD", *, all
     return money
 
 
+def find_all_money(text: str) -> list[tuple[Money, int]]:
+    """Every amount with a currency marker in ``text``, with where it starts (for choosing among
+    several: "last brand paid me $3,000, I'd do it for $2,500")."""
+    out = []
+    for m in _AMOUNT_RE.finditer(text):
+        if re.match(r"\w|[.,]\d", text[m.end():m.end() + 2]) or re.search(r"\w$|\d[.,]$", text[:m.start()]):
+            continue
+        money = _resolve(m, None, strict=False)
+        if money is not None:
+            out.append((money, m.start()))
+    return out
+
+
 def find_money(text: str, default_currency: str | None = None, *, bare: bool = False) -> Money | None:
     """The first amount with a currency marker inside a sentence ("a budget of €2,5k please");
     with ``bare`` also a plain number (then in ``default_currency``, ``explicit`` False)."""

@@ -166,7 +166,7 @@ def _recompute_chunk(conn: Connection, ws: str, chunk: list[int], now: datetime,
         p.account_id, post_engagements_sql(p).label("e"), eligible.label("ok"),
         case((p.posted_at >= active_since, 1), else_=0).label("act"),
         func.row_number().over(partition_by=(p.account_id, eligible), order_by=(p.posted_at.desc(), p.id.desc())).label("rn"),
-    ).where(scope(p.account_id), p.posted_at >= min(since, active_since)).subquery()
+    ).where(scope(p.account_id), p.posted_at >= min(since, active_since), p.posted_at <= now).subquery()
     used = and_(ranked.c.ok == 1, ranked.c.rn <= er_posts)
     totals: dict[int, tuple[int, float]] = {}
     recent: dict[int, int] = {}

@@ -261,8 +261,8 @@ def _final(action: PendingAction, hint: Hint) -> UndoResult:
 
 def _used_by_final(session: Session, *, workspace_id: str, entries: list[AuditLog]) -> tuple[str, PendingAction] | None:
     """Why a row this operation wrote is now part of an approved action, and that action: the action created
-    by the operation was approved, a final operation changed the row later, or (for rows the
-    operation created) an approved action's payload names it."""
+    by the operation was approved, a final operation changed the row later, or an action approved
+    since names a row the operation created or changed."""
     rows = {(e.entity, e.entity_id) for e in entries if e.entity_id}
     for entity, entity_id in sorted(rows, key=lambda r: (r[0] != "pending_action", r)):  # its own actions first
         if entity == "pending_action":
@@ -278,11 +278,13 @@ def _used_by_final(session: Session, *, workspace_id: str, entries: list[AuditLo
             action = actions_repo.get(session, workspace_id=workspace_id, action_id=op_id)
             if action is not None:
                 return f"{entity} #{entity_id} was since changed by {action.kind}", action
-    created = {(e.entity, e.entity_id) for e in entries if e.action == "create" and e.entity_id}
-    if created:
+    # Rows the operation created *or changed* that an action approved since names: e.g. the agreed fee
+    # (collaboration) an approved payout was checked against.
+    written = {(e.entity, e.entity_id) for e in entries if e.action in ("create", "update") and e.entity_id}
+    if written:
         for action in actions_repo.list_actions(session, workspace_id=workspace_id, status=_RAN, limit=10_000,
                                                 since=min(e.at for e in entries)):
-            hit = created & _payload_rows(action.payload or {})
+            hit = written & _payload_rows(action.payload or {})
             if hit:
                 entity, entity_id = sorted(hit)[0]
                 return f"{entity} #{entity_id} is used by {action.kind}", action

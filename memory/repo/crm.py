@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from memory.domain.money import format_money
-from memory.models import Account, Campaign, Collaboration, Creator, NegotiationEvent, PendingAction
+from memory.models import Account, Campaign, Collaboration, Creator, NegotiationEvent, Payout, PendingAction
 from memory.models.common import Stage, allowed_moves, utcnow
 from memory.repo.creators import find_accounts_by_handle, normalize_handle
 
@@ -157,3 +157,10 @@ def pending_actions_for(session: Session, *, workspace_id: str, collaboration_id
         .order_by(PendingAction.created_at)  # type: ignore[arg-type]
     ).all()
     return [a for a in rows if isinstance(a.payload, dict) and a.payload.get("collaboration_id") == collaboration_id]
+
+
+def approved_payout_cents(session: Session, *, collaboration_id: int) -> int:
+    """What approvers already approved or paid on a collaboration (minor units of its currency)."""
+    q = select(func.coalesce(func.sum(Payout.amount_cents), 0)).where(
+        Payout.collaboration_id == collaboration_id, Payout.status.in_(["approved", "paid"]))  # type: ignore[attr-defined]
+    return int(session.exec(q).one())

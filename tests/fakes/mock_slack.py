@@ -18,7 +18,7 @@ the way Slack answers:
   rotating tokens (``grant_type=refresh_token``; the old token stops working). Each token
   acts as its team: ``auth.test`` answers with that team and bot user;
 - shared files: ``add_file(name, content)`` registers one; ``files.info`` describes it and
-  ``GET /files-pri/<id>/<name>`` (its ``url_private``) serves its bytes to the bot token only
+  ``GET /files-pri/<id>/<name>`` (its ``url_private``) serves its bytes to bot tokens of the file's team only
   (anything else gets Slack's 302 to a login page, recorded as a ``download`` call).
 
 Like Slack it refuses messages over the limits — more than 50 blocks, a section text over
@@ -188,15 +188,17 @@ class MockSlack:
             self._failures.setdefault(method, []).append(error)
 
     def add_file(self, name: str, content: bytes, *, user: str = "U0MARKETER1", size: int | None = None,
-                 filetype: str | None = None, mimetype: str = "application/octet-stream") -> dict[str, Any]:
-        """Register a shared file; returns its ``files.info`` object (``size`` may be overstated)."""
+                 filetype: str | None = None, mimetype: str = "application/octet-stream",
+                 team_id: str | None = None) -> dict[str, Any]:
+        """Register a file shared in ``team_id`` (default: the constructor's team); returns its
+        ``files.info`` object (``size`` may be overstated). Only that team's bot tokens download it."""
         fid = f"F{uuid.uuid4().hex[:10].upper()}"  # unique across mocks, like Slack's (tests share databases)
         info = {"id": fid, "name": name, "title": name, "user": user, "size": len(content) if size is None else size,
                 "filetype": filetype or name.rsplit(".", 1)[-1].lower(), "mimetype": mimetype,
                 "url_private": f"{self.root}/files-pri/{fid}/{name}",
                 "url_private_download": f"{self.root}/files-pri/{fid}/download/{name}"}
         with self._cond:
-            self.files[fid] = {"info": info, "content": content}
+            self.files[fid] = {"info": info, "content": content, "team_id": team_id or self.team_id}
         return info
 
     def oauth_code(self, code: str, *, team_id: str, team_name: str = "Other Team", bot_user_id: str = "U0OTHERBOT",
@@ -398,7 +400,10 @@ def _make_handler(mock: MockSlack) -> type[BaseHTTPRequestHandler]:
             if url.path.startswith("/files-pri/"):
                 fid = url.path.split("/")[2]
                 entry = mock.files.get(fid)
-                authorised = headers.get("authorization") == f"Bearer {mock.token}"
+                bearer = (headers.get("authorization") or "").removeprefix("Bearer ")
+                with mock._cond:
+                    owner = mock.tokens.get(bearer) if bearer else None
+                authorised = owner is not None and entry is not None and owner["team_id"] == entry["team_id"]
                 mock._record(Call("download", {"file_id": fid, "authorised": authorised}, headers, path=url.path,
                                   ok=authorised and entry is not None))
                 if entry is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from memory.domain.deliverables import normalize_deliverables
 from memory.domain.money import MoneyInput
@@ -49,7 +49,7 @@ class NegotiationResult(ToolResult):
     pending_actions: list[dict] = Field(default_factory=list)
 
 
-def _terms(deliverables: str | None, usage_days: int | None, exclusivity_days: int | None, default: str | None) -> str | None:
+def terms_text(deliverables: str | None, usage_days: int | None, exclusivity_days: int | None, default: str | None) -> str | None:
     return "; ".join(
         t for t in (
             deliverables,
@@ -59,7 +59,7 @@ def _terms(deliverables: str | None, usage_days: int | None, exclusivity_days: i
     ) or default
 
 
-def _agree(cs: ChangeSet, collab: Collaboration, cents: int, cur: str | None, terms: str | None) -> None:
+def agree_fee(cs: ChangeSet, collab: Collaboration, cents: int, cur: str | None, terms: str | None) -> None:
     """Set the agreed fee and move the collaboration to agreed if it is not there yet."""
     cs.update(collab, agreed_fee_cents=cents, currency=cur or collab.currency, terms=terms)
     if common.stage_rank(collab.stage) < common.stage_rank(Stage.agreed):
@@ -68,12 +68,15 @@ def _agree(cs: ChangeSet, collab: Collaboration, cents: int, cur: str | None, te
         common.move(cs, collab, Stage.agreed, note="offer accepted")
 
 
-def _is_raise(collab: Collaboration, kind: str, cents: int | None, cur: str | None) -> bool:
-    """Once a fee is agreed, an accept or counter above it (or in another currency) raises money
-    already agreed: that needs an approver. Lower or equal amounts are logged directly."""
+def _is_raise(s: Session, collab: Collaboration, kind: str, cents: int | None, cur: str | None) -> bool:
+    """Once a fee is agreed, changing it needs an approver when an accept or counter is above it (or
+    in another currency), or when an accept would bring it below what approvers already approved or
+    paid. Other lower or equal amounts are logged directly (they can only reduce what is paid)."""
     if collab.agreed_fee_cents is None or cents is None or kind not in ("accept", "counter"):
         return False
-    return cents > collab.agreed_fee_cents or (cur or collab.currency) != collab.currency
+    if cents > collab.agreed_fee_cents or (cur or collab.currency) != collab.currency:
+        return True
+    return kind == "accept" and cents < crm.approved_payout_cents(s, collaboration_id=collab.id)
 
 
 @tool(ToolTier.draft, progress="Logging the negotiation…")
@@ -102,7 +105,7 @@ def log_negotiation(ctx: ToolContext, args: LogNegotiationInput) -> NegotiationR
             args.usage_rights_days = args.usage_rights_days if args.usage_rights_days is not None else last.usage_rights_days
             args.exclusivity_days = args.exclusivity_days if args.exclusivity_days is not None else last.exclusivity_days
         handle = common.display_handle(args.handle)
-        if _is_raise(collab, args.kind, cents, cur):
+        if _is_raise(s, collab, args.kind, cents, cur):
             result = _propose_raise(ctx, cs, collab, camp.name, handle, party, args, cents, cur)  # type: ignore[arg-type]
             ctx.memory.last_campaign, ctx.memory.last_collaboration_id = camp.name, collab.id
             return result
@@ -118,7 +121,7 @@ def log_negotiation(ctx: ToolContext, args: LogNegotiationInput) -> NegotiationR
             if common.stage_rank(collab.stage) < common.stage_rank(Stage.negotiating) or collab.stage in ("on_hold", "declined"):
                 common.move(cs, collab, Stage.negotiating, note=f"{args.kind} logged", soft=True)
         elif args.kind == "accept":
-            _agree(cs, collab, cents, cur, _terms(args.deliverables, args.usage_rights_days, args.exclusivity_days, collab.terms))  # type: ignore[arg-type]
+            agree_fee(cs, collab, cents, cur, terms_text(args.deliverables, args.usage_rights_days, args.exclusivity_days, collab.terms))  # type: ignore[arg-type]
             common.refresh_fee_history(s, workspace_id=ctx.workspace_id, collab=collab)
         elif args.kind == "decline":
             if collab.stage != Stage.declined.value:
@@ -151,6 +154,7 @@ def _propose_raise(ctx: ToolContext, cs: ChangeSet, collab: Collaboration, campa
     s = cs.session
     cur = cur or collab.currency
     old, new = common.money(collab.agreed_fee_cents, collab.currency), common.money(cents, cur)
+    verb = "lower" if cur == collab.currency and cents < (collab.agreed_fee_cents or 0) else "raise"
     payload = {
         "collaboration_id": collab.id, "handle": handle, "campaign": campaign, "event": args.kind, "party": party,
         "amount_cents": cents, "currency": cur, "from_cents": collab.agreed_fee_cents, "from_currency": collab.currency,
@@ -159,14 +163,14 @@ def _propose_raise(ctx: ToolContext, cs: ChangeSet, collab: Collaboration, campa
     }
     action = actions_repo.create(
         s, workspace_id=ctx.workspace_id, kind=crm.FEE_CHANGE_KIND,
-        summary=f"Raise the agreed fee for {handle} in {campaign} from {old} to {new} ({party} {args.kind})",
+        summary=f"{verb.capitalize()} the agreed fee for {handle} in {campaign} from {old} to {new} ({party} {args.kind})",
         payload=payload, requested_by=ctx.user_id, conversation_id=ctx.conversation_id,
     )
     common.refresh_fee_history(s, workspace_id=ctx.workspace_id, collab=collab)
     s.refresh(action)
     cs.track_created(action)  # after the fee history is on its card: the audit holds what the action really is
     return NegotiationResult(
-        summary=(f"Not logged yet: {handle} is already agreed at {old} in {campaign}. Raising it to {new} awaits an "
+        summary=(f"Not logged yet: {handle} is already agreed at {old} in {campaign}. {'Lowering' if verb == 'lower' else 'Raising'} it to {new} awaits an "
                  f"approver (action {action.id[:8]}); until then payouts are checked against {old}."),
         collaboration_id=collab.id, handle=handle, campaign=campaign, event=args.kind, amount=new,
         deliverables=args.deliverables, usage_rights_days=args.usage_rights_days, exclusivity_days=args.exclusivity_days,
@@ -194,12 +198,13 @@ def _execute_change_agreed_fee(ctx: ToolContext, action: PendingAction) -> str:
         else:
             note = "; ".join(x for x in (p.get("note"), approval) if x)
             cs.add(NegotiationEvent(**common_fields, kind="accept", party=p["party"], note=note, actor=ctx.user_id))
-        terms = _terms(p.get("deliverables"), p.get("usage_rights_days"), p.get("exclusivity_days"), collab.terms)
-        _agree(cs, collab, p["amount_cents"], p["currency"], terms)
+        terms = terms_text(p.get("deliverables"), p.get("usage_rights_days"), p.get("exclusivity_days"), collab.terms)
+        agree_fee(cs, collab, p["amount_cents"], p["currency"], terms)
         common.refresh_fee_history(s, workspace_id=ctx.workspace_id, collab=collab)
         cid = collab.id
     common.reindex(ctx, collaboration_ids=[cid])
-    return (f"Agreed fee for {p.get('handle')} in {p.get('campaign')} raised from "
+    verb = "raised" if p["amount_cents"] >= (p.get("from_cents") or 0) else "lowered"
+    return (f"Agreed fee for {p.get('handle')} in {p.get('campaign')} {verb} from "
             f"{common.money(p['from_cents'], p['from_currency'])} to {common.money(p['amount_cents'], p['currency'])}.")
 
 

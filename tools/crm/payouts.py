@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from memory.db import session_scope
 from memory.domain.money import Converter, MoneyInput, to_minor
-from memory.models import Collaboration, Payout, PendingAction
+from memory.models import Campaign, Collaboration, Payout, PendingAction
 from memory.models.common import PayoutStatus, Stage, utcnow
 from memory.repo import actions as actions_repo
 from memory.repo import crm
@@ -244,8 +244,8 @@ def reverse_payout(ctx: ToolContext, args: ReversePayoutInput) -> PayoutResult:
             if p is None or p.workspace_id != ctx.workspace_id:
                 raise ToolError(f"no payout #{args.payout_id} in this workspace")
             collab = s.get(Collaboration, p.collaboration_id)
-            from memory.models import Campaign
-
+            if collab is None:
+                raise ToolError(f"payout #{p.id} belongs to a collaboration that no longer exists")
             camp = s.get(Campaign, collab.campaign_id)
             camp_name, h = (camp.name if camp else ""), (common.display_handle(args.handle) if args.handle else "")
         elif args.handle:
@@ -286,7 +286,8 @@ def _execute_reverse_payout(ctx: ToolContext, action: PendingAction) -> str:
         cs.update(p, status=PayoutStatus.reversed.value, note=note[:500])
         cid = p.collaboration_id
         msg = f"Payout #{p.id} of {common.money(p.amount_cents, p.currency)} reversed." + (
-            " It was paid: recover the money outside kolpilot." if action.payload.get("was") == PayoutStatus.paid.value else "")
+            " It was paid: recover the money outside kolpilot; the collaboration's stage is unchanged (move it if needed)."
+            if action.payload.get("was") == PayoutStatus.paid.value else "")
     common.reindex(ctx, collaboration_ids=[cid])
     return msg
 

@@ -168,9 +168,10 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
     if shares["kol"] and shares["kol"] < 100:
         reasons.append("Mix example from the brief: lifestyle influencers for awareness + experts (e.g. dermatologists for skincare) for credibility.")
     fx = Converter(ctx.settings.fx_rates, ctx.settings.default_currency)
-    if fx.rate("USD", currency) is None:
-        notes.append(f"no FX rate for {currency}: the fee table (USD) is read as {currency}")
-        fx = Converter({"USD": 1}, currency)
+    no_fx = fx.rate("USD", currency) is None
+    if no_fx:  # never read $1,000 as ¥1,000: without a rate there is no creator count to give
+        notes.append(f"no FX rate for {currency} (KOLPILOT_FX_RATES): typical fees are in USD, so the number of "
+                     f"creators each part pays for is not estimated")
     cuts = ctx.settings.tier_cutoffs
     segments: list[MixSegment] = []
     with ctx.sessions() as s:
@@ -185,12 +186,17 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
             cents = total_cents - allocated if i == len(keys) - 1 else total_cents * shares[key] // 100
             allocated += cents
             low_usd, high_usd = FEES_USD[key]
-            low = fx.convert(low_usd * 100, "USD", currency) or 0
-            high = fx.convert(high_usd * 100, "USD", currency) or 0
-            most, fewest = cents // max(low, 1), cents // max(high, 1)
-            expected = f"{fewest}–{most}" if fewest != most else f"{most}"
-            if most == 0:
-                expected = "0 (budget below one typical fee)"
+            if no_fx:
+                low, high, expected = low_usd * 100, high_usd * 100, "n/a (no FX rate)"
+                fee_cur = "USD"
+            else:
+                low = fx.convert(low_usd * 100, "USD", currency) or 0
+                high = fx.convert(high_usd * 100, "USD", currency) or 0
+                fee_cur = currency
+                most, fewest = cents // max(low, 1), cents // max(high, 1)
+                expected = f"{fewest}–{most}" if fewest != most else f"{most}"
+                if most == 0:
+                    expected = "0 (budget below one typical fee)"
             if key == "kol":
                 f = SearchFilters(kind="kol", niches_any=niches, countries=countries, platforms=platforms)
                 sort = "followers"
@@ -208,7 +214,7 @@ def recommend_creator_mix(ctx: ToolContext, args: RecommendMixInput) -> CreatorM
                     notes.append(f"no KOLs tagged {niches[0]} yet: KOL examples are from other niches")
             segments.append(MixSegment(
                 segment=SEGMENT_LABELS[key], key=key, share_pct=shares[key], budget_cents=cents,
-                budget=format_money(cents, currency), fee_range=f"{format_money(low, currency)}–{format_money(high, currency)}",
+                budget=format_money(cents, currency), fee_range=f"{format_money(low, fee_cur)}–{format_money(high, fee_cur)}",
                 expected_creators=expected, why=SEGMENT_WHY[key], examples=examples,
             ))
     fee_assumptions = {SEGMENT_LABELS[k]: f"${lo:,}–${hi:,} per creator (USD)" for k, (lo, hi) in FEES_USD.items()}

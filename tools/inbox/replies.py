@@ -27,7 +27,7 @@ from tools.base import (
     tool,
 )
 from tools.crm import common as crm_common
-from tools.crm.negotiation import _agree, _terms
+from tools.crm.negotiation import agree_fee, terms_text
 from tools.inbox.process import COUNTER_KIND
 from tools.outreach.common import handle_of
 
@@ -205,8 +205,8 @@ def execute_log_email_counter(ctx: ToolContext, action: PendingAction) -> str:
                   "usage_rights_days": p.get("usage_rights_days"), "exclusivity_days": p.get("exclusivity_days")}
         cs.add(NegotiationEvent(**fields, kind="counter", party="creator", note="from the creator's e-mail", actor=action.requested_by))
         cs.add(NegotiationEvent(**fields, kind="accept", party="brand", note=f"counter accepted by {ctx.user_id}", actor=ctx.user_id))
-        _agree(cs, collab, p["amount_cents"], p["currency"],
-               _terms(p.get("deliverables"), p.get("usage_rights_days"), p.get("exclusivity_days"), collab.terms))
+        agree_fee(cs, collab, p["amount_cents"], p["currency"],
+               terms_text(p.get("deliverables"), p.get("usage_rights_days"), p.get("exclusivity_days"), collab.terms))
         crm_common.refresh_fee_history(s, workspace_id=ctx.workspace_id, collab=collab)
         cid, stage = collab.id, collab.stage
     crm_common.reindex(ctx, collaboration_ids=[cid])

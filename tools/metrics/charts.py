@@ -24,7 +24,8 @@ def _plt():  # noqa: ANN202 - matplotlib is imported lazily and headless
     return plt
 
 
-def _slug(text: str) -> str:
+def file_slug(text: str) -> str:
+    """A file-name-safe slug of a campaign name ("Glow Q3" → "glow-q3")."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "campaign"
 
 
@@ -120,7 +121,7 @@ def render(ctx: ToolContext, campaign: str, kind: ChartKind, out_dir: Path) -> l
     paths, errors = [], []
     for name in chosen:
         try:
-            paths.append(makers[name](ctx, campaign, out_dir / f"{_slug(campaign)}-{name}.png"))
+            paths.append(makers[name](ctx, campaign, out_dir / f"{file_slug(campaign)}-{name}.png"))
         except ToolError as exc:
             if kind != "all":
                 raise

@@ -99,9 +99,9 @@ class ExportResult(ToolResult):
 @tool(ToolTier.read, progress="Exporting…")
 def export_metrics(ctx: ToolContext, args: ExportInput) -> ExportResult:
     """Export the campaign summary (one row per creator by default, plus a total) as CSV or XLSX."""
-    from tools.metrics.charts import _slug
+    from tools.metrics.charts import file_slug
 
-    out = Path(ctx.settings.data_dir) / "exports" / f"{_slug(args.campaign)}-{args.group_by}.{args.format}"
+    out = Path(ctx.settings.data_dir) / "exports" / f"{file_slug(args.campaign)}-{args.group_by}.{args.format}"
     export(ctx, args.campaign, args.format, out, args.group_by)
     return ExportResult(summary=f"Exported {args.campaign} by {args.group_by} to {out}", campaign=args.campaign, file=str(out),
                         format=args.format, files=[str(out)])

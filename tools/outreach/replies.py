@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from memory.domain.deliverables import describe_deliverables, parse_deliverables
-from memory.domain.money import Money, MoneyError, MoneyInput, find_money
+from memory.domain.money import Money, MoneyError, MoneyInput, find_all_money
 from memory.models import Campaign, Collaboration, Creator, OutreachMessage
 from memory.models.common import MessageStatus, Stage
 from memory.repo.changes import ChangeSet
@@ -26,10 +26,10 @@ ReplyKind = Literal["interested", "question", "counter", "declined", "unsubscrib
 _UNSUBSCRIBE = re.compile(
     r"\b(unsubscribe|opt[- ]?out|remove me|stop (e-?mailing|contacting|writing|messaging)|do not (contact|e-?mail)|"
     r"don'?t (contact|e-?mail|write)|désabonn|desabonn|désinscri|ne (plus )?(me )?(contactez|contacter|écrivez|écrire) plus|"
-    r"abmelden|austragen|keine (weiteren )?(e-?mails|nachrichten)|dar(me)? de baja|\bbaja\b|no me (escriban|contacten))",
+    r"abmelden|austragen|keine (weiteren )?(e-?mails|nachrichten)|dar(me)? de baja|no me (escriban|contacten))",
     re.IGNORECASE)
 _DECLINE = re.compile(
-    r"(not interested|no,? thanks|no thank you|not a (good )?fit|we'?ll pass|i'?ll pass|have to pass|must decline|"
+    r"(not interested|no,? thanks\b(?!\s+(?:needed|necessary|required))|no thank you|not a (good )?fit|we'?ll pass|i'?ll pass|have to pass|must decline|"
     r"pas intéress|non merci|kein interesse|nein,? danke|no me interesa|no,? gracias)", re.IGNORECASE)
 def classify(text: str) -> ReplyKind:
     """unsubscribe > declined > counter (an amount) > question > interested."""
@@ -44,12 +44,26 @@ def classify(text: str) -> ReplyKind:
     return "interested"
 
 
+_ASKING = re.compile(r"\b(for|rate|fee|charge|price|quote|would be|do it|asking|want|cost|offer|budget)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(last|previous|paid me|used to|before|other brands?|another brand)\b", re.IGNORECASE)
+
+
 def find_amount(text: str) -> Money | None:
-    """The first amount with a currency in the text ("$2,500", "1.5k EUR"), else None."""
+    """The amount the creator asks for ("$2,500", "1.5k EUR"), else None. With several amounts, the
+    one introduced as their price ("I'd do it for …") beats one about the past ("last brand paid me
+    …"); otherwise the first."""
     try:
-        return find_money(text)
+        found = find_all_money(text)
     except MoneyError:
         return None
+    if len(found) <= 1:
+        return found[0][0] if found else None
+
+    def score(item: tuple[Money, int]) -> int:
+        before = text[max(0, item[1] - 20):item[1]]
+        return (1 if _ASKING.search(before) else 0) - (2 if _PAST.search(before) else 0)
+
+    return max(found, key=score)[0]  # ties: the first one
 
 
 def find_deliverables(text: str) -> str | None:
@@ -74,13 +88,17 @@ def apply_reply(cs: ChangeSet, *, collab: Collaboration, campaign: Campaign, cre
     cancelled += cancel_unsent(cs, workspace_id=ws, creator_id=creator.id, campaign_id=campaign.id,
                                reason="the creator replied", min_step=1, include_drafts=True)
     dnc = False
+    # Once a deal is agreed, words in an e-mail (whose From: anyone can fake) never undo it: the reply
+    # is stored and reported, the marketer decides.
+    settled = crm_common.stage_rank(collab.stage) >= crm_common.stage_rank(Stage.agreed) and collab.stage not in (
+        Stage.on_hold.value, Stage.declined.value)
     if kind == "unsubscribe":
         cancelled += add_to_dnc(cs, workspace_id=ws, creator=creator, email=creator.email, reason="unsubscribed by reply")
         dnc = True
-        if collab.stage != Stage.declined.value:
+        if collab.stage != Stage.declined.value and not settled:
             crm_common.move(cs, collab, Stage.declined, note="unsubscribed", soft=True)
     elif kind == "declined":
-        if collab.stage != Stage.declined.value:
+        if collab.stage != Stage.declined.value and not settled:
             crm_common.move(cs, collab, Stage.declined, note="declined by reply", soft=True)
     elif crm_common.stage_rank(collab.stage) < crm_common.stage_rank(Stage.negotiating) or collab.stage in (
             Stage.on_hold.value, Stage.declined.value):
