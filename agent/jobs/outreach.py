@@ -104,7 +104,7 @@ def deliver_due(ctx, *, now: datetime, sender_factory: Callable[[], object] | No
         except SmtpConfigError as exc:
             report.config_error = str(exc)
             return report
-        lease = max(LEASE, timedelta(seconds=3 * config.timeout))  # one transaction fits in a lease
+        lease = max(LEASE, timedelta(seconds=2 * config.timeout))  # one SMTP exchange fits in a lease
 
         def sender_factory() -> object:
             return SmtpSender(config)

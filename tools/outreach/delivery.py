@@ -42,7 +42,8 @@ from tools.outreach.sequences import (
 )
 
 MAX_ATTEMPTS = 6
-LEASE = timedelta(seconds=90)  # a claim lapses this long after its last renewal
+LEASE = timedelta(seconds=60)  # a claim lapses this long after its last renewal: with the default 60 s
+# worker interval a dead worker's messages are reclaimed within 2 minutes
 LEGACY_STUCK_AFTER = timedelta(minutes=15)  # rows claimed before leases existed
 UNREACHABLE_BACKOFF = timedelta(minutes=2)
 ACTIVE_STAGES = (Stage.prospect.value, Stage.contacted.value)
