@@ -86,4 +86,16 @@ class Runtime:
             conversation_id=conversation_id,
             memory=memory or ConversationMemory(),
             on_progress=on_progress,
+            posts_sync=self.posts_sync(workspace_id or self.settings.workspace),
         )
+
+    def posts_sync(self, workspace_id: str) -> Callable[[list[str]], list[str]]:
+        """The ``kolpilot sync posts`` sync (auto source) for a workspace, for post detection;
+        nothing is fetched or imported until it is called."""
+
+        def sync(handles: list[str]) -> list[str]:
+            from integrations.sources.posts_source import posts_sync
+
+            return posts_sync(self.settings, self.sessions, workspace_id=workspace_id)(handles)
+
+        return sync

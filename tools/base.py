@@ -115,6 +115,8 @@ class ToolContext:
     clock: Callable[[], datetime] = _utc_clock
     memory: ConversationMemory = field(default_factory=ConversationMemory)
     on_progress: Callable[[str], None] | None = None
+    # sync(handles) -> error lines: refreshes creators' posts (post detection); built at the edge
+    posts_sync: Callable[[list[str]], list[str]] | None = None
     _vectors: VectorIndex | None = field(default=None, repr=False)
 
     @property

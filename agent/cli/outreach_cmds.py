@@ -12,33 +12,9 @@ SOURCES = ("auto", "db", "rss", "youtube")
 
 
 def _source(state, name: str):  # noqa: ANN001, ANN202 - built lazily (httpx/feedparser imports)
-    from integrations.sources.feeds import YOUTUBE_FEED_URL, FeedSource
-    from integrations.sources.posts_source import DatabaseSource
-    from integrations.sources.youtube import YOUTUBE_API_URL, YouTubeSource
-    from memory.errors import UserError
+    from integrations.sources.posts_source import build_source
 
-    settings = state.settings
-    key = settings.youtube_api_key
-    key_value = key.get_secret_value() if key is not None else None
-    api_url = settings.youtube_api_url or YOUTUBE_API_URL
-    feeds = FeedSource(youtube_feed_url=settings.youtube_feed_url or YOUTUBE_FEED_URL)
-    if name == "db":
-        return DatabaseSource(state.runtime.sessions)
-    if name == "rss":
-        return feeds
-    if name == "youtube":
-        if not key_value:
-            raise UserError("the youtube source needs an API key: set KOLPILOT_YOUTUBE_API_KEY")
-        return YouTubeSource(api_key=key_value, api_url=api_url)
-    youtube = YouTubeSource(api_key=key_value, api_url=api_url) if key_value else None
-
-    def choose(account):  # noqa: ANN001, ANN202 - auto: the API for YouTube when a key is set, else the feed
-        if youtube is not None and youtube.supports(account):
-            return youtube
-        return feeds if feeds.supports(account) else None
-
-    choose.name = "auto"  # type: ignore[attr-defined]
-    return choose
+    return build_source(state.settings, state.runtime.sessions, name)
 
 
 @sync_app.command("posts")

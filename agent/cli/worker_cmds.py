@@ -10,6 +10,7 @@ import typer
 JOBS: list[tuple[str, str]] = [("reminders", "agent.jobs.reminders:run"), ("outreach", "agent.jobs.outreach:run"),
                                ("digest", "agent.jobs.digest:run")]
 JOBS.append(("inbox", "agent.jobs.inbox:run"))  # creators' replies from KOLPILOT_IMAP_URL (docs/inbox.md)
+JOBS.append(("post_detection", "agent.jobs.post_detection:run"))  # did approved/due content go live?
 
 
 def _load(path: str):  # noqa: ANN202

@@ -357,7 +357,8 @@ def _m_search(ctx: IntentContext) -> float:
 
 _DISCOVERY_FILTERS = {"tiers", "niches_any", "niches_all", "platforms", "engagement_min", "engagement_max", "followers_min",
                       "followers_max", "kind", "credentials", "topic", "brands", "audience_female_min", "audience_18_34_min",
-                      "audience_countries", "posted_within_days", "active_only", "dormant_only", "min_growth_30d_pct"}
+                      "audience_countries", "posted_within_days", "active_only", "dormant_only", "min_growth_30d_pct",
+                      "min_credibility"}
 
 
 @intent(
@@ -448,6 +449,7 @@ _REMOVABLE: dict[str, str] = {
     "active_only": r"activity|active|posting|posted|recency",
     "dormant_only": r"activity|dormant|inactive|posting",
     "min_growth_30d_pct": r"growth|growing",
+    "min_credibility": r"credib(?:le|ility)|fake",
     "audience_female_min": r"audience|gender",
     "audience_18_34_min": r"audience|age",
 }

@@ -24,6 +24,7 @@ from typing import Any
 
 from memory.domain import campaigns, languages, niches, people, places
 from memory.domain.analytics import DORMANT_DAYS
+from memory.domain.credibility import CREDIBLE_MIN
 from memory.domain.money import Money, find_money
 from memory.domain.numbers import WORD_NUMBERS, parse_number, parse_rate
 from memory.domain.platforms import PROSE_WORDS
@@ -484,6 +485,25 @@ def _extract_growth(w: _Work, out: Parsed) -> None:
         w.consume(m)
 
 
+def _extract_credibility(w: _Work, out: Parsed) -> None:
+    """Audience credibility (memory.domain.credibility, a heuristic): "credibility above 70"
+    -> min_credibility 70; "only credible ones", "credible creators", "no fake followers" ->
+    CREDIBLE_MIN (said in a note)."""
+    m = re.search(r"\b(?:audience\s+)?credibility(?:\s+score)?\s+(?:is\s+|of\s+)?(?:(?:more\s+than|over|above|at\s+least|"
+                  r"of\s+at\s+least|>=?|≥)\s*)?(?P<n>\d{1,3})(?:\s*/\s*100)?(?:\s+or\s+(?:more|above|higher))?\b", w.low)
+    if m and int(m.group("n")) <= 100:
+        out.filters["min_credibility"] = int(m.group("n"))
+        w.consume(m)
+        return
+    m = re.search(r"\b(?:only\s+|just\s+)?(?:the\s+)?credible(?:\s+ones?)?\b|\b(?:with\s+)?(?:no|without|zero)\s+(?:fake|bought|bot)"
+                  r"\s+(?:followers?|audiences?|engagement)\b|\b(?:with\s+)?(?:a\s+)?(?:high|good)\s+(?:audience\s+)?credibility\b",
+                  w.low)
+    if m:
+        out.filters["min_credibility"] = CREDIBLE_MIN
+        out.notes.append(f"“{w.orig(m).strip()}” read as audience credibility of at least {CREDIBLE_MIN}/100 (heuristic)")
+        w.consume(m)
+
+
 def _extract_unmapped_time(w: _Work, out: Parsed) -> None:
     """Time conditions no filter expresses ("since 2019", "in 2024", "before March", "in the
     last 30 days" with no posting verb): consumed and kept in ``unused`` to be said back."""
@@ -909,6 +929,7 @@ def parse_filters(text: str, *, known_niches: list[str] | None = None) -> Parsed
     _extract_campaign(w, out)
     _extract_collaboration(w, out)
     _extract_growth(w, out)
+    _extract_credibility(w, out)
     _extract_activity(w, out)
     _extract_unmapped_time(w, out)
     _extract_audience(w, out, resolve_country=_resolve_country_name)

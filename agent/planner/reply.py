@@ -113,6 +113,8 @@ def describe_filters(f: dict[str, Any]) -> str:
         parts.append(f"dormant (no post in {DORMANT_DAYS} days)")
     if f.get("min_growth_30d_pct") is not None:
         parts.append(f"followers {signed_pct(float(f['min_growth_30d_pct']))} or more in 30 days")
+    if f.get("min_credibility") is not None:
+        parts.append(f"audience credibility ≥ {int(f['min_credibility'])}/100 (heuristic)")
     if f.get("audience_female_min") is not None:
         parts.append(f"audience ≥ {pct(float(f['audience_female_min']), 0)} female")
     if f.get("audience_18_34_min") is not None:

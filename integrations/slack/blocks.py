@@ -112,6 +112,15 @@ def item_trend(item: Mapping[str, Any]) -> str:
     return " · ".join(safe(item[k], limit=120) for k in ("growth", "activity") if isinstance(item.get(k), str) and item[k])
 
 
+def item_credibility(item: Mapping[str, Any], *, full: bool = True) -> str:
+    """A row's or account's audience credibility ("credibility 82/100 (heuristic): ER normal
+    for micro Instagram; steady engagement"; ``full=False``: without the reasons), or ""."""
+    text, score = item.get("credibility_text"), item.get("credibility")
+    if not isinstance(text, str) or not text or not isinstance(score, int):
+        return ""
+    return safe(text if full else text.split(":", 1)[0], limit=300)
+
+
 def platform_name(p: object) -> str:
     s = str(p or "").strip()
     return _PLATFORMS.get(s.lower(), safe(s.title())) if s else ""
@@ -197,6 +206,9 @@ def _creator_line(item: Mapping[str, Any]) -> str:
     trend = item_trend(item)
     if trend:
         lines.append(trend)
+    cred = item_credibility(item)
+    if cred:
+        lines.append(cred)
     niches = item.get("niches")
     if niches:
         vals = niches if isinstance(niches, list | tuple) else str(niches).split(";")
@@ -262,6 +274,7 @@ def creator_profile_groups(data: Mapping[str, Any], *, with_summary: bool = True
         lines = [
             f"• {platform_name(a.get('platform'))} {link(a.get('profile_url'), '@' + str(a.get('handle') or '').lstrip('@'))}"
             f" · {fmt_count(a.get('followers'))} followers · {item_er(a)}" + (f" · {item_trend(a)}" if item_trend(a) else "")
+            + (f" · {item_credibility(a, full=False)}" if item_credibility(a) else "")
             for a in accounts[:10]
         ]
         groups.append([section(("*Accounts*\n" + "\n".join(lines))[:SECTION_TEXT_LIMIT])])
@@ -496,7 +509,7 @@ def turn_as_text(turn: Any) -> str:
                     f"- @{str(item.get('handle') or '').lstrip('@')} ({item.get('platform') or '?'}) "
                     f"{item.get('display_name') or ''} · {fmt_count(item.get('followers'))} followers"
                     + (f" · {item_er(item)}" if isinstance(er, int | float) else "")
-                    + "".join(f" · {item[k]}" for k in ("growth", "activity") if item.get(k))
+                    + "".join(f" · {item[k]}" for k in ("growth", "activity", "credibility_text") if item.get(k))
                     + (f" · {item.get('profile_url')}" if item.get("profile_url") else "")
                 )
         if data.get("bio"):

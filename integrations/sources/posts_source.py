@@ -169,3 +169,48 @@ def sync_posts(
         if on_progress is not None:
             on_progress(i, len(accounts))
     return report
+
+
+def build_source(settings: Any, sessions: sessionmaker[Session], name: str = "auto") -> PostsSource | Callable[[Account], PostsSource | None]:
+    """The post source ``kolpilot sync posts --source NAME`` uses (also the worker's post
+    detection): db, rss, youtube (needs ``KOLPILOT_YOUTUBE_API_KEY``), or auto (the YouTube API
+    for YouTube accounts when a key is set, else the account's RSS/Atom feed)."""
+    from integrations.sources.feeds import YOUTUBE_FEED_URL, FeedSource
+    from integrations.sources.youtube import YOUTUBE_API_URL, YouTubeSource
+
+    key = settings.youtube_api_key
+    key_value = key.get_secret_value() if key is not None else None
+    api_url = settings.youtube_api_url or YOUTUBE_API_URL
+    feeds = FeedSource(youtube_feed_url=settings.youtube_feed_url or YOUTUBE_FEED_URL)
+    if name == "db":
+        return DatabaseSource(sessions)
+    if name == "rss":
+        return feeds
+    if name == "youtube":
+        if not key_value:
+            raise UserError("the youtube source needs an API key: set KOLPILOT_YOUTUBE_API_KEY")
+        return YouTubeSource(api_key=key_value, api_url=api_url)
+    youtube = YouTubeSource(api_key=key_value, api_url=api_url) if key_value else None
+
+    def choose(account: Account) -> PostsSource | None:
+        if youtube is not None and youtube.supports(account):
+            return youtube
+        return feeds if feeds.supports(account) else None
+
+    choose.name = "auto"  # type: ignore[attr-defined]
+    return choose
+
+
+def posts_sync(settings: Any, sessions: sessionmaker[Session], *, workspace_id: str,
+               source: PostsSource | Callable[[Account], PostsSource | None] | None = None) -> Callable[[list[str]], list[str]]:
+    """``sync(handles) -> error lines``: the sync of ``kolpilot sync posts`` bound to a workspace,
+    injected into post detection (``tools.crm.post_detection``). Sources are built on first use."""
+
+    def sync(handles: list[str]) -> list[str]:
+        src = source if source is not None else build_source(settings, sessions, "auto")
+        report = sync_posts(sessions, workspace_id=workspace_id, source=src, handles=handles,
+                            er_posts=settings.er_posts, er_window_days=settings.er_window_days)
+        # accounts with no feed are simply not synced (their stored posts still count)
+        return [e for e in report.errors if "source for this account" not in e]
+
+    return sync

@@ -139,6 +139,9 @@ class Account(AccountBase, table=True):
     growth_30d_pct: float | None = Field(default=None, description="Follower growth over 30 days, a fraction")
     followers_change_90d: int | None = Field(default=None, sa_type=BigInteger)
     growth_90d_pct: float | None = Field(default=None, description="Follower growth over 90 days, a fraction")
+    # Audience credibility (memory.domain.credibility, a heuristic): 0-100 and its reasons (JSON list).
+    credibility: int | None = Field(default=None, description="Audience credibility 0-100 (heuristic)")
+    credibility_reasons: str | None = Field(default=None, sa_type=Text, description="JSON list of the reasons")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -10,14 +10,29 @@ syncs and the demo seed call it for the accounts they touched.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlmodel import Session
 
 from memory.domain import analytics as rule
+from memory.domain import credibility as cred
 from memory.models import Account, FollowerSnapshot, Post
 
 ACCOUNT = Account.__table__
@@ -27,7 +42,8 @@ CHUNK = 5_000
 
 _OLD = 9  # where the stored figures start in the account rows recompute reads
 _FIGURES = ("engagement_rate", "engagement_source", "engagement_posts", "engagement_basis", "posts_per_week",
-            "followers_change_30d", "growth_30d_pct", "followers_change_90d", "growth_90d_pct")
+            "followers_change_30d", "growth_30d_pct", "followers_change_90d", "growth_90d_pct", "credibility",
+            "credibility_reasons")
 
 
 def post_engagements_sql(p: Any = POST.c) -> ColumnElement[Any]:
@@ -120,8 +136,10 @@ def recompute_accounts(
     session: Session | Connection, *, workspace_id: str, account_ids: Iterable[int] | None = None, now: datetime,
     er_posts: int = rule.ER_POSTS_DEFAULT, er_window_days: int = rule.ER_WINDOW_DAYS_DEFAULT,
 ) -> int:
-    """Recompute engagement (with its source and n), activity and growth of ``account_ids``
-    (every account of the workspace when None) as of ``now``. Returns the rows changed."""
+    """Recompute engagement (with its source and n), activity, growth and audience
+    credibility (``memory.domain.credibility``, from the same figures plus the likes,
+    comments and spread of the ER posts) of ``account_ids`` (every account of the workspace
+    when None) as of ``now``. Returns the rows changed."""
     conn = _conn(session)
     a = ACCOUNT.c
     if account_ids is None:
@@ -163,18 +181,24 @@ def _recompute_chunk(conn: Connection, ws: str, chunk: list[int], now: datetime,
     active_since = now - timedelta(days=rule.ACTIVITY_WINDOW_DAYS)
     eligible = case((and_(p.posted_at >= since, or_(p.likes.is_not(None), p.comments.is_not(None))), 1), else_=0)
     ranked = select(
-        p.account_id, post_engagements_sql(p).label("e"), eligible.label("ok"),
+        p.account_id, post_engagements_sql(p).label("e"), eligible.label("ok"), p.likes, p.comments,
         case((p.posted_at >= active_since, 1), else_=0).label("act"),
         func.row_number().over(partition_by=(p.account_id, eligible), order_by=(p.posted_at.desc(), p.id.desc())).label("rn"),
     ).where(scope(p.account_id), p.posted_at >= min(since, active_since), p.posted_at <= now).subquery()
     used = and_(ranked.c.ok == 1, ranked.c.rn <= er_posts)
     totals: dict[int, tuple[int, float]] = {}
+    spread: dict[int, tuple[float | None, float | None, float]] = {}  # likes, comments, sum of e^2 (credibility)
     recent: dict[int, int] = {}
-    for aid, n, e, act in conn.execute(
+    e_float = cast(ranked.c.e, Float)
+    for aid, n, e, act, likes, comments, e_sq in conn.execute(
         select(ranked.c.account_id, func.sum(case((used, 1), else_=0)), func.sum(case((used, ranked.c.e), else_=0)),
-               func.sum(ranked.c.act)).group_by(ranked.c.account_id)):
+               func.sum(ranked.c.act), func.sum(case((used, ranked.c.likes), else_=None)),
+               func.sum(case((used, ranked.c.comments), else_=None)),
+               func.sum(case((used, e_float * e_float), else_=0.0))).group_by(ranked.c.account_id)):
         if n:
             totals[aid] = (int(n), float(e))
+            spread[aid] = (None if likes is None else float(likes), None if comments is None else float(comments),
+                           float(e_sq or 0))
         recent[aid] = int(act or 0)
     snaps: dict[int, list[tuple[date, int]]] = {}
     for aid, d, f in conn.execute(select(s.account_id, s.date, s.followers).where(scope(s.account_id))):
@@ -204,10 +228,38 @@ def _recompute_chunk(conn: Connection, ws: str, chunk: list[int], now: datetime,
             g = rule.growth(snaps[aid], current=followers, today=today, days=days)
             new[f"followers_change_{days}d"] = None if g is None else g[0]
             new[f"growth_{days}d_pct"] = None if g is None else g[1]
+        c = _credibility(r, followers, eng, totals.get(aid), spread.get(aid), snaps.get(aid, []), new["posts_per_week"],
+                         now)
+        new["credibility"] = c.score
+        new["credibility_reasons"] = None if c.score is None else json.dumps(c.reasons)
         # Exact comparison: the same inputs give bit-identical floats, and REAL/float8 round-trip them.
         if tuple(r[_OLD:]) != tuple(new[k] for k in _FIGURES):
             updates.append({"_id": aid, "_followers": followers, **{f"v_{k}": v for k, v in new.items()}})
     return updates
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    """SQLite hands back naive UTC datetimes through Core."""
+    return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
+
+
+def _credibility(r: Any, followers: int, eng: rule.Engagement, total: tuple[int, float] | None,
+                 spread: tuple[float | None, float | None, float] | None, snaps: list[tuple[date, int]],
+                 posts_per_week: float | None, now: datetime) -> cred.Credibility:
+    """The credibility rule on one account's figures (likes and comments of its ER posts,
+    else its averages)."""
+    likes, comments, cv, n = r.avg_likes, r.avg_comments, None, 0
+    if total is not None and spread is not None:
+        n = total[0]
+        if spread[0] is not None:
+            likes, comments = spread[0], spread[1]
+        cv = cred.coefficient_of_variation(n, total[1], spread[2])
+    return cred.score_account(
+        platform=r.platform, followers=followers, engagement_rate=eng.rate, engagement_basis=eng.basis, likes=likes,
+        comments=comments, engagement_cv=cv, cv_posts=n,
+        follower_jump=cred.max_follower_jump(snaps, current=followers, today=now.date()) if snaps else None,
+        posts_per_week=posts_per_week, days_since_last_post=rule.days_since(_aware(r.last_post_at), now=now),
+    )
 
 
 __all__ = ["account_snapshots", "post_engagements_sql", "record_follower_snapshots", "recompute_accounts",

@@ -122,6 +122,7 @@ class SearchFilters:
     creator's country, or the audience's top country when the creator's is unknown.
     ``posted_since``: a post at or after it; ``not_posted_since``: a known last post before
     it (dormant); ``growth_30d_min``: follower growth over 30 days, a fraction;
+    ``min_credibility``: audience credibility (memory.domain.credibility, 0-100) at least this;
     ``audience_countries``: the audience's top country is one of these.
     """
 
@@ -147,6 +148,7 @@ class SearchFilters:
     posted_since: datetime | None = None
     not_posted_since: datetime | None = None
     growth_30d_min: float | None = None
+    min_credibility: int | None = None
     collaborated: Literal["any", "never"] | None = None
     collaborated_brand: str | None = None
     exclude_campaign_id: int | None = None
@@ -217,6 +219,8 @@ class AccountHit:
     growth_90d_pct: float | None = None
     followers_change_30d: int | None = None
     followers_change_90d: int | None = None
+    credibility: int | None = None
+    credibility_reasons: str | None = None
 
     def days_since_last_post(self, now: datetime) -> int | None:
         """Whole days from the last known post to ``now`` (None when no post is known)."""
@@ -332,7 +336,7 @@ class Sample:
         cols["followers"] = arr("followers", np.int64, 0)
         cols["engagement_rate"] = np.array([np.nan if r.get("engagement_rate") is None else r["engagement_rate"] for r in rows], dtype=float)
         cols["last_post_at"] = np.array([np.nan if r.get("last_post_at") is None else r["last_post_at"] for r in rows], dtype=float)
-        for k in ("audience_female_pct", "audience_age_18_34_pct", "growth_30d_pct"):
+        for k in ("audience_female_pct", "audience_age_18_34_pct", "growth_30d_pct", "credibility"):
             cols[k] = np.array([np.nan if r.get(k) is None else r[k] for r in rows], dtype=float)
         ids = arr("id", np.int64, 0)
         creator_ids = arr("creator_id", np.int64, 0)
@@ -388,6 +392,8 @@ class Sample:
             out["activity"] = m
         if f.growth_30d_min is not None:
             out["growth"] = np.nan_to_num(c["growth_30d_pct"], nan=-np.inf) >= f.growth_30d_min
+        if f.min_credibility is not None:
+            out["credibility"] = np.nan_to_num(c["credibility"], nan=-np.inf) >= f.min_credibility
         none = np.zeros(n, dtype=bool)
         if f.niches_any:
             m = none.copy()
@@ -540,7 +546,7 @@ def _compute_stats(conn: Connection, workspace_id: str, sample: bool | None = No
     collab_ids = {int(r[0]) for r in conn.execute(select(COLLAB.c.creator_id).where(COLLAB.c.workspace_id == workspace_id).distinct())}
     sample_q = (
         select(a.id, a.creator_id, a.platform, a.followers, a.engagement_rate, a.country, a.language, a.kind,
-               a.has_email, a.last_post_at, a.growth_30d_pct, cr.city, cr.audience_top_country, cr.audience_female_pct,
+               a.has_email, a.last_post_at, a.growth_30d_pct, a.credibility, cr.city, cr.audience_top_country, cr.audience_female_pct,
                cr.audience_age_18_34_pct,
                func.lower(func.coalesce(cr.credentials, "") + " " + func.coalesce(cr.bio, "")).label("text"))
         .join(CREATOR, CREATOR.c.id == a.creator_id)
@@ -596,7 +602,7 @@ _C_BUILD = 0.4  # add one row to a materialised IN (...) set (per UNION member)
 _C_SETPROBE = 0.5  # test a row against a materialised set
 _C_SORT = 1.0  # per row fed to a sort
 _ACCOUNT_GROUPS = ("platform", "country", "language", "kind", "has_email", "followers", "engagement_rate", "last_post_at",
-                   "activity", "growth")
+                   "activity", "growth", "credibility")
 _SETS = ("niches_any", "brands", "collab", "no_collab")  # subquery filters that can be built once
 
 
@@ -680,8 +686,9 @@ def candidate_plans(
     sort_col = SORT_COLUMNS[sort]
     all_true = np.ones(smp.n, dtype=bool)
     candidates: list[Plan] = []
-    # Activity and growth filters read columns the covering indexes hold only in part.
-    needed = {col for k, col in (("activity", "last_post_at"), ("growth", "growth_30d_pct")) if k in masks}
+    # Activity, growth and credibility filters read columns the covering indexes hold only in part.
+    needed = {col for k, col in (("activity", "last_post_at"), ("growth", "growth_30d_pct"),
+                                 ("credibility", "credibility")) if k in masks}
 
     def covers(found: tuple[str, bool]) -> bool:
         return found[1] and needed <= set(indexes.get(found[0], ()))
@@ -866,6 +873,8 @@ def _conditions(
         conds.append(c.last_post_at < f.not_posted_since)
     if f.growth_30d_min is not None:
         conds.append(c.growth_30d_pct >= f.growth_30d_min)
+    if f.min_credibility is not None:
+        conds.append(c.credibility >= f.min_credibility)
     if sort == "recency":
         conds.append(c.last_post_at.is_not(None))
     if f.exclude_creator_ids:
@@ -1043,7 +1052,7 @@ def _build_display_select() -> Any:
         cr.credentials, cr.email, cr.bio, cr.audience_top_country, cr.audience_female_pct,
         cr.audience_age_18_34_pct, a.last_post_at, cr.do_not_contact, niches,
         a.engagement_source, a.engagement_posts, a.reported_engagement_rate, a.posts_per_week, a.growth_30d_pct,
-        a.growth_90d_pct, a.followers_change_30d, a.followers_change_90d,
+        a.growth_90d_pct, a.followers_change_30d, a.followers_change_90d, a.credibility, a.credibility_reasons,
     ).select_from(ACCOUNT).join(CREATOR, CREATOR.c.id == a.creator_id)
 
 
@@ -1057,7 +1066,7 @@ def _hit(r: Any, mentions: dict[int, dict[str, int]]) -> AccountHit:
         niches=sorted(x for x in (r[24] or "").split(";") if x), brand_mentions=mentions.get(r[0], {}),
         do_not_contact=bool(r[23]), engagement_source=r[25], engagement_posts=r[26], reported_engagement_rate=r[27],
         posts_per_week=r[28], growth_30d_pct=r[29], growth_90d_pct=r[30], followers_change_30d=r[31],
-        followers_change_90d=r[32],
+        followers_change_90d=r[32], credibility=r[33], credibility_reasons=r[34],
     )
 
 
@@ -1186,7 +1195,7 @@ def most_restrictive(
     for name in (
         "platforms", "countries", "languages", "kind", "has_email", "niches_any", "niches_all", "brands", "city",
         "credentials", "audience_country", "audience_countries", "audience_female_min", "audience_18_34_min",
-        "growth_30d_min", "collaborated", "collaborated_brand", "exclude_campaign_id", "creator_ids",
+        "growth_30d_min", "min_credibility", "collaborated", "collaborated_brand", "exclude_campaign_id", "creator_ids",
     ):
         value = getattr(filters, name)
         if value not in (None, ()):

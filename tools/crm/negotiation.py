@@ -17,6 +17,7 @@ from memory.repo.changes import ChangeSet
 from tools.approvals import describe, register_executor
 from tools.base import CampaignName, Handle, ToolContext, ToolError, ToolInput, ToolResult, ToolTier, tool
 from tools.crm import common
+from tools.crm.benchmarks import fee_position
 
 
 class LogNegotiationInput(ToolInput):
@@ -47,6 +48,7 @@ class NegotiationResult(ToolResult):
     agreed_fee: str | None = None
     pending_fee: str | None = None
     pending_actions: list[dict] = Field(default_factory=list)
+    benchmark: str | None = Field(None, description="Where the amount sits against our agreed fees for the same tier, platform and deliverable")
 
 
 def terms_text(deliverables: str | None, usage_days: int | None, exclusivity_days: int | None, default: str | None) -> str | None:
@@ -127,6 +129,8 @@ def log_negotiation(ctx: ToolContext, args: LogNegotiationInput) -> NegotiationR
             if collab.stage != Stage.declined.value:
                 common.move(cs, collab, Stage.declined, note=args.note or "declined in negotiation")
         amount = common.money(cents, cur) if cents is not None else None
+        position = fee_position(s, ctx, collab, cents, cur or collab.currency, args.deliverables) \
+            if cents is not None and args.kind != "decline" else None
         bits = [f"{party} {args.kind}" + (f" at {amount}" if amount else "")]
         if args.deliverables:
             bits.append(f"for {args.deliverables}")
@@ -135,10 +139,11 @@ def log_negotiation(ctx: ToolContext, args: LogNegotiationInput) -> NegotiationR
         if args.exclusivity_days:
             bits.append(f"and {args.exclusivity_days}-day exclusivity")
         result = NegotiationResult(
-            summary=f"Logged for {handle} in {camp.name}: " + " ".join(bits) + f". Stage: {collab.stage}.",
+            summary=f"Logged for {handle} in {camp.name}: " + " ".join(bits) + f". Stage: {collab.stage}." + (f" {position[0].upper()}{position[1:]}." if position else ""),
             collaboration_id=collab.id, handle=handle, campaign=camp.name, event=args.kind, amount=amount,
             deliverables=args.deliverables, usage_rights_days=args.usage_rights_days, exclusivity_days=args.exclusivity_days,
             stage=collab.stage, agreed_fee=common.money(collab.agreed_fee_cents, collab.currency) if collab.agreed_fee_cents else None,
+            benchmark=position,
         )
         ctx.memory.last_campaign, ctx.memory.last_collaboration_id = camp.name, collab.id
         collab_id = collab.id

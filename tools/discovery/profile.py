@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
+from memory.domain import credibility
 from memory.domain.analytics import days_since
 from memory.domain.money import format_money
 from memory.domain.numbers import format_compact
@@ -97,6 +98,10 @@ class AccountInfo(BaseModel):
     growth_90d_pct: float | None = None
     growth: str | None = Field(None, description="e.g. '+6.4K, +20% in 30 days' (None: no follower history)")
     activity: str | None = Field(None, description="e.g. '2.1 posts/week · last post 3 days ago' (None: no posts known)")
+    credibility: int | None = Field(None, description="Audience credibility 0-100, a heuristic (None: nothing to judge)")
+    credibility_reasons: list[str] = Field(default_factory=list, description="What moved the credibility score")
+    credibility_text: str | None = Field(
+        None, description="e.g. 'credibility 82/100 (heuristic): ER normal for micro Instagram; steady engagement'")
     profile_url: str | None = None
     last_post_at: datetime | None = None
     days_since_last_post: int | None = None
@@ -182,6 +187,9 @@ def _account_info(a: Account, cuts: dict[str, int], now: datetime) -> AccountInf
         **{k: getattr(a, k, None) for k in _ANALYTICS},
     )
     info.engagement, info.growth, info.activity = analytics_texts(info)
+    info.credibility = a.credibility
+    info.credibility_reasons = credibility.reasons_from_json(a.credibility_reasons) if a.credibility is not None else []
+    info.credibility_text = credibility.describe(a.credibility, info.credibility_reasons) or None
     return info
 
 
@@ -252,7 +260,8 @@ def get_creator(ctx: ToolContext, args: GetCreatorInput) -> CreatorProfileResult
                  + (f", {creator.credentials}" if creator.credentials else "") + ")")
     if account_infos:
         parts.append("— " + "; ".join(f"{a.platform} {a.tier} {format_compact(a.followers, missing='?')}, ER {a.engagement}"
-                                      + "".join(f", {x}" for x in (a.growth, a.activity) if x) for a in account_infos[:4]))
+                                      + "".join(f", {x}" for x in (a.growth, a.activity, a.credibility_text) if x)
+                                      for a in account_infos[:4]))
     if collab_infos:
         parts.append(f"— {len(collab_infos)} collaboration{'s' if len(collab_infos) != 1 else ''} with us ({len(open_pipeline)} open)")
     return CreatorProfileResult(

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from memory.domain import credibility
 from memory.domain.analytics import ACTIVE_DAYS, DORMANT_DAYS
 from memory.domain.analytics_format import describe_activity, describe_engagement, describe_growth
 from memory.domain.numbers import format_compact, parse_rate
@@ -88,6 +89,9 @@ class CreatorFilters(ToolInput):
     dormant_only: bool = Field(False, description="Only accounts whose last known post is more than 90 days old")
     min_growth_30d_pct: float | str | None = Field(
         None, description="Minimum follower growth over 30 days: a fraction (0.05) or a percent (5 or '5%')")
+    min_credibility: int | None = Field(
+        None, ge=0, le=100, description="Minimum audience credibility, 0-100 (a heuristic: ER vs its tier's norm, "
+        "likes per comment, engagement spread, follower spikes, posting); 'credible' / 'no fake followers' = 60")
     audience_female_min: float | str | None = Field(None, description="Minimum share of female audience, 0.6 or 60 (= 60%)")
     audience_18_34_min: float | str | None = Field(None, description="Minimum share of audience aged 18-34, 0.5 or 50 (= 50%)")
     has_email: bool | None = Field(None, description="True: only creators with an email address; False: only without")
@@ -157,6 +161,9 @@ class CreatorItem(BaseModel):
     posts_per_week: float | None = Field(None, description="Posts per week over the last 90 days")
     growth_30d_pct: float | None = Field(None, description="Follower growth over 30 days, a fraction")
     days_since_last_post: int | None = None
+    credibility: int | None = Field(None, description="Audience credibility 0-100 (heuristic; None: nothing to judge)")
+    credibility_text: str | None = Field(
+        None, description="The score with its reasons, e.g. 'credibility 82/100 (heuristic): ER normal for micro Instagram'")
     country: str | None = None
     city: str | None = None
     language: str | None = None
@@ -311,6 +318,7 @@ def build_filters(ctx: ToolContext, conn: Any, args: CreatorFilters) -> tuple[Se
         collaborated=collaborated, collaborated_brand=collab_brand, exclude_campaign_id=exclude_id,
         audience_countries=audience_countries, posted_since=posted_since, not_posted_since=not_posted_since,
         growth_30d_min=args.min_growth_30d_pct,  # type: ignore[arg-type]
+        min_credibility=args.min_credibility,
     )
     for key, value in (
         ("platforms", list(platforms)), ("tiers", tiers), ("followers_min", args.followers_min),
@@ -323,6 +331,7 @@ def build_filters(ctx: ToolContext, conn: Any, args: CreatorFilters) -> tuple[Se
         ("collaborated", collaborated or collab_brand), ("audience_countries", list(audience_countries)),
         ("posted_within_days", args.posted_within_days), ("active_only", args.active_only or None),
         ("dormant_only", args.dormant_only or None), ("min_growth_30d_pct", args.min_growth_30d_pct),
+        ("min_credibility", args.min_credibility),
     ):
         if value not in (None, [], ""):
             echo[key] = value
@@ -380,6 +389,8 @@ def reasons_for(hit: AccountHit, f: SearchFilters, cutoffs: dict[str, int], *, t
             out.append("posted today" if days == 0 else f"last post {days} day{'s' if days != 1 else ''} ago")
     if f.growth_30d_min is not None and hit.growth_30d_pct is not None:
         out.append(f"followers {hit.growth_30d_pct:+.1%} in 30 days")
+    if f.min_credibility is not None and hit.credibility is not None:
+        out.append(f"credibility {hit.credibility}/100 ({credibility.LABEL})")
     if f.audience_female_min is not None and hit.audience_female_pct is not None:
         out.append(f"audience {hit.audience_female_pct:.0%} female")
     if f.audience_18_34_min is not None and hit.audience_age_18_34_pct is not None:
@@ -414,6 +425,7 @@ def to_item(hit: AccountHit, f: SearchFilters, cutoffs: dict[str, int], *, score
         engagement_posts=hit.engagement_posts, engagement_by_views=hit.engagement_by_views,
         posts_per_week=hit.posts_per_week, growth_30d_pct=hit.growth_30d_pct,
         days_since_last_post=hit.days_since_last_post(now) if now is not None else None,
+        credibility=hit.credibility, credibility_text=credibility.describe(hit.credibility, hit.credibility_reasons) or None,
     )
 
 
@@ -439,7 +451,7 @@ FILTER_LABELS = {
     "audience_18_34_min": "18-34 audience share", "collaborated": "past collaboration", "collaborated_brand": "brand collaboration",
     "exclude_campaign_id": "campaign exclusion", "creator_ids": "candidates", "followers": "followers/tier",
     "engagement": "engagement rate", "audience_countries": "audience country", "activity": "posting activity",
-    "growth_30d_min": "follower growth",
+    "growth_30d_min": "follower growth", "min_credibility": "credibility",
 }
 
 
