@@ -20,7 +20,8 @@ import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import parse_qs, unquote, urlsplit
+
+from integrations.email.server_url import TlsSettings, parse_server_url
 
 __all__ = ["FetchedMail", "ImapConfig", "ImapConfigError", "ImapError", "ImapInbox", "ImapUnreachableError"]
 
@@ -56,41 +57,22 @@ class ImapConfig:
     @classmethod
     def from_url(cls, url: str) -> ImapConfig:
         """Parse ``imap://`` / ``imaps://`` URLs (see the module docstring); ImapConfigError if invalid."""
-        parts = urlsplit(url.strip())
-        scheme = parts.scheme.lower()
-        if scheme not in ("imap", "imaps"):
-            raise ImapConfigError(f"KOLPILOT_IMAP_URL must start with imap:// or imaps://, got {scheme or 'nothing'}://")
-        if not parts.hostname:
-            raise ImapConfigError("KOLPILOT_IMAP_URL has no host")
-        try:
-            port = parts.port or (993 if scheme == "imaps" else 143)
-        except ValueError:
-            raise ImapConfigError("KOLPILOT_IMAP_URL has an invalid port") from None
-        query = {k.lower(): v[-1] for k, v in parse_qs(parts.query).items()}
-        if scheme == "imaps":
+        u = parse_server_url(url, setting="KOLPILOT_IMAP_URL", schemes={"imap": (False, 143), "imaps": (True, 993)},
+                             error=ImapConfigError)
+        if u.secure:
             security = "ssl"
         else:
-            security = "plain" if query.get("starttls", "1").lower() in ("0", "false", "no") else "starttls"
-        auth = query.get("auth", "login").lower()
+            security = "plain" if u.query.get("starttls", "1").lower() in ("0", "false", "no") else "starttls"
+        auth = u.query.get("auth", "login").lower()
         if auth not in ("login", "xoauth2"):
             raise ImapConfigError(f"KOLPILOT_IMAP_URL auth must be login or xoauth2, got {auth!r}")
-        try:
-            timeout = float(query.get("timeout", 30))
-        except ValueError:
-            raise ImapConfigError("KOLPILOT_IMAP_URL timeout must be a number of seconds") from None
-        username = unquote(parts.username) if parts.username else None
-        if not username:
+        if not u.username:
             raise ImapConfigError("KOLPILOT_IMAP_URL has no user name (imaps://user:password@host)")
-        return cls(host=parts.hostname, port=port, security=security, username=username,
-                   password=unquote(parts.password) if parts.password else None, auth=auth, timeout=timeout,
-                   cafile=query.get("cafile"), verify=query.get("verify", "1").lower() not in ("0", "false", "no"))
+        return cls(host=u.host, port=u.port, security=security, username=u.username, password=u.password, auth=auth,
+                   timeout=u.timeout, cafile=u.tls.cafile, verify=u.tls.verify)
 
     def ssl_context(self) -> ssl.SSLContext:
-        ctx = ssl.create_default_context(cafile=self.cafile)
-        if not self.verify:
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-        return ctx
+        return TlsSettings(self.cafile, self.verify).ssl_context()
 
     def describe(self) -> str:
         """Host, port and security, never the credentials (for logs and messages)."""

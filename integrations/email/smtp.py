@@ -26,7 +26,9 @@ import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote
+
+from integrations.email.server_url import TlsSettings, parse_server_url
 
 __all__ = [
     "PermanentSendError", "SendError", "SmtpConfig", "SmtpConfigError", "SmtpSender", "SmtpUnreachableError",
@@ -75,41 +77,20 @@ class SmtpConfig:
     @classmethod
     def from_url(cls, url: str) -> SmtpConfig:
         """Parse ``smtp://`` / ``smtps://`` URLs (see the module docstring); SmtpConfigError if invalid."""
-        parts = urlsplit(url.strip())
-        scheme = parts.scheme.lower()
-        if scheme not in ("smtp", "smtps"):
-            raise SmtpConfigError(f"KOLPILOT_SMTP_URL must start with smtp:// or smtps://, got {scheme or 'nothing'}://")
-        if not parts.hostname:
-            raise SmtpConfigError("KOLPILOT_SMTP_URL has no host")
-        try:
-            port = parts.port or (465 if scheme == "smtps" else 587)
-        except ValueError:
-            raise SmtpConfigError("KOLPILOT_SMTP_URL has an invalid port") from None
-        query = {k.lower(): v[-1] for k, v in parse_qs(parts.query).items()}
-        starttls = query.get("starttls")
-        if scheme == "smtps":
+        u = parse_server_url(url, setting="KOLPILOT_SMTP_URL", schemes={"smtp": (False, 587), "smtps": (True, 465)},
+                             error=SmtpConfigError)
+        starttls = u.query.get("starttls")
+        if u.secure:
             security = "ssl"
         elif starttls is not None:
             security = "starttls" if starttls.lower() in ("1", "true", "yes") else "plain"
         else:
-            security = "starttls" if port == 587 else "plain"
-        try:
-            timeout = float(query.get("timeout", 30))
-        except ValueError:
-            raise SmtpConfigError("KOLPILOT_SMTP_URL timeout must be a number of seconds") from None
-        return cls(
-            host=parts.hostname, port=port, security=security,
-            username=unquote(parts.username) if parts.username else None,
-            password=unquote(parts.password) if parts.password else None,
-            timeout=timeout, cafile=query.get("cafile"), verify=query.get("verify", "1").lower() not in ("0", "false", "no"),
-        )
+            security = "starttls" if u.port == 587 else "plain"
+        return cls(host=u.host, port=u.port, security=security, username=u.username, password=u.password,
+                   timeout=u.timeout, cafile=u.tls.cafile, verify=u.tls.verify)
 
     def ssl_context(self) -> ssl.SSLContext:
-        ctx = ssl.create_default_context(cafile=self.cafile)
-        if not self.verify:
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
-        return ctx
+        return TlsSettings(self.cafile, self.verify).ssl_context()
 
     def describe(self) -> str:
         """Host, port and security, never the credentials (for logs and messages)."""
