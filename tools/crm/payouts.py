@@ -154,14 +154,19 @@ def mark_payout_paid(ctx: ToolContext, args: MarkPayoutPaidInput) -> PayoutResul
 
 # --- executors: deterministic code run only after tools.approvals.decide checked the approver ---
 
+def _payout_for(s, ctx: ToolContext, action: PendingAction, *, status: str, why: str = "") -> Payout:  # noqa: ANN001
+    """The action's payout, re-checked at execution: still in this workspace and still ``status``."""
+    p = s.get(Payout, action.payload["payout_id"])
+    if p is None or p.workspace_id != ctx.workspace_id:
+        raise ToolError("the payout no longer exists")
+    if p.status != status:
+        raise ToolError(f"payout #{p.id} is {'now ' if why else ''}{p.status}{why or ('' if status == 'proposed' else f', not {status}')}")
+    return p
+
 def _execute_approve_payout(ctx: ToolContext, action: PendingAction) -> str:
     with common.changes(ctx, "approve_payout") as cs:
         s = cs.session
-        p = s.get(Payout, action.payload["payout_id"])
-        if p is None or p.workspace_id != ctx.workspace_id:
-            raise ToolError("the payout no longer exists")
-        if p.status != PayoutStatus.proposed.value:
-            raise ToolError(f"payout #{p.id} is {p.status}")
+        p = _payout_for(s, ctx, action, status=PayoutStatus.proposed.value)
         collab = s.get(Collaboration, p.collaboration_id)
         _check_limits(ctx, s, collab, p.amount_cents, p.currency, exclude=p.id)
         cs.update(p, status=PayoutStatus.approved.value, approved_by=ctx.user_id, approved_at=utcnow())
@@ -174,11 +179,7 @@ def _execute_approve_payout(ctx: ToolContext, action: PendingAction) -> str:
 def _execute_mark_paid(ctx: ToolContext, action: PendingAction) -> str:
     with common.changes(ctx, "mark_payout_paid") as cs:
         s = cs.session
-        p = s.get(Payout, action.payload["payout_id"])
-        if p is None or p.workspace_id != ctx.workspace_id:
-            raise ToolError("the payout no longer exists")
-        if p.status != PayoutStatus.approved.value:
-            raise ToolError(f"payout #{p.id} is {p.status}, not approved")
+        p = _payout_for(s, ctx, action, status=PayoutStatus.approved.value)
         collab = s.get(Collaboration, p.collaboration_id)
         cs.update(p, status=PayoutStatus.paid.value, paid_at=utcnow(), reference=action.payload.get("reference"))
         fully_paid = _paid_cents(s, collab.id) >= (collab.agreed_fee_cents or 0)
@@ -277,11 +278,8 @@ def reverse_payout(ctx: ToolContext, args: ReversePayoutInput) -> PayoutResult:
 def _execute_reverse_payout(ctx: ToolContext, action: PendingAction) -> str:
     with common.changes(ctx, "reverse_payout") as cs:
         s = cs.session
-        p = s.get(Payout, action.payload["payout_id"])
-        if p is None or p.workspace_id != ctx.workspace_id:
-            raise ToolError("the payout no longer exists")
-        if p.status != action.payload.get("was"):
-            raise ToolError(f"payout #{p.id} is now {p.status} (was {action.payload.get('was')} when the reversal was asked); nothing was changed")
+        was = action.payload.get("was")
+        p = _payout_for(s, ctx, action, status=was, why=f" (was {was} when the reversal was asked); nothing was changed")
         note = "; ".join(x for x in (p.note, f"reversed by {ctx.user_id}: {action.payload.get('reason') or 'no reason given'}") if x)
         cs.update(p, status=PayoutStatus.reversed.value, note=note[:500])
         cid = p.collaboration_id
