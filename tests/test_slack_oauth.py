@@ -69,25 +69,6 @@ def _text(calls: list) -> str:
 # --- slack_sdk's tables are ours ---------------------------------------------------------------
 
 
-def test_our_oauth_tables_are_exactly_the_ones_slack_sdk_stores_use() -> None:
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-    from sqlalchemy import MetaData
-
-    from memory.models.slack import slack_bots, slack_installations, slack_oauth_states
-
-    m = MetaData()
-    theirs = [SQLAlchemyInstallationStore.build_bots_table(m, "slack_bots"),
-              SQLAlchemyInstallationStore.build_installations_table(m, "slack_installations"),
-              SQLAlchemyOAuthStateStore.build_oauth_states_table(m, "slack_oauth_states")]
-
-    def shape(t):  # noqa: ANN001, ANN202
-        cols = [(c.name, type(c.type).__name__, getattr(c.type, "length", None), c.nullable, c.primary_key) for c in t.c]
-        return t.name, cols, sorted((i.name, tuple(c.name for c in i.columns)) for i in t.indexes)
-
-    assert [shape(t) for t in (slack_bots, slack_installations, slack_oauth_states)] == [shape(t) for t in theirs]
-
-
 def test_default_scopes_are_the_manifests() -> None:
     import yaml
 
