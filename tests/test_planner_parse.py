@@ -334,3 +334,27 @@ def test_vague_windows_are_said_back_and_a_couple_is_two() -> None:
     assert f("creators who posted in the last couple of weeks") == {"posted_within_days": 14}
     parsed = parse_filters("creators who haven't posted in a few weeks")
     assert parsed.filters == {} and parsed.unused == ["haven't posted in a few weeks"]
+
+
+@pytest.mark.parametrize(("text", "gone", "said"), [
+    ("beauty influencers excluding france and germany", ("countries", ["FR", "DE"]), "excluding france and germany"),
+    ("food creators not from the US with email", ("countries", ["US"]), "not from the US"),
+    ("find dermatologists in germany who arent on linkedin", ("platforms", ["linkedin"]), "arent on linkedin"),
+    ("non-english speaking fashion creators in italy", ("languages", ["en"]), "non-english"),
+    ("travel creators except on youtube", ("platforms", ["youtube"]), "except on youtube"),
+    ("micro creators in france that are not macro", ("tiers", ["macro"]), "not macro"),
+])
+def test_a_negated_value_is_never_searched_for_and_is_said_back(text, gone, said) -> None:
+    """Search has no exclusion filters yet: the planner must not search FOR what was excluded
+    (it used to: "excluding France and Germany" searched France or Germany)."""
+    parsed = parse_filters(text)
+    key, values = gone
+    assert not set(values) & set(parsed.filters.get(key, []))
+    assert any(said.lower() in n.lower() and "can't exclude yet" in n for n in parsed.notes)
+    assert not any(v.endswith("-") for v in parsed.filters.get("niches_any", []))
+
+
+def test_negation_guard_keeps_what_was_not_negated() -> None:
+    parsed = parse_filters("non-english speaking fashion creators in italy")
+    assert parsed.filters["countries"] == ["IT"] and parsed.filters["niches_any"] == ["fashion"]
+    assert parse_filters("beauty creators in France on Instagram").notes == []

@@ -27,7 +27,7 @@ from memory.domain.analytics import DORMANT_DAYS
 from memory.domain.credibility import CREDIBLE_MIN
 from memory.domain.money import Money, find_money
 from memory.domain.numbers import WORD_NUMBERS, parse_number, parse_rate
-from memory.domain.platforms import PROSE_WORDS
+from memory.domain.platforms import PROSE_WORDS, platform_label, resolve_platform
 from memory.models.common import CreatorKind
 
 # --- vocabularies ---------------------------------------------------------------------------------
@@ -946,11 +946,75 @@ def parse_filters(text: str, *, known_niches: list[str] | None = None) -> Parsed
     _extract_niches(w, out, known_niches)
     _extract_unknown_niche(w, out)
     _extract_unknown_place(w, out)
+    _guard_negations(text, out)
     # words of conditions no filter expresses ("since 2019") still count as not understood
     rest = w.low + " " + " ".join(out.unused).lower()
     out.leftover = [t for t in re.findall(r"[^\W\d_][\w'’-]*", rest) if t not in _FILLER and not t.startswith("@")]
     out.more = is_more_request(text)
     return out
+
+
+# --- negation: never search for what the user excluded ----------------------------------------------
+
+_NEGATION = re.compile(
+    r"(?:\bnot|n't|\b(?:are|is|do|does|wo|ca)nt|\bnever|\bexcluding|\bexclude|\bexcept(?:\s+for)?|\bother\s+than|\boutside(?:\s+of)?|\bapart\s+from"
+    r"|\bwithout|\bno|\bnon)[\s-]+(?:(?:be\s+)?(?:from|in|on|based\s+in|speaking|posting\s+on|active\s+on|the)\s+)*"
+    r"(?P<obj>[a-z][\w.'-]*(?:\s+[a-z][\w.'-]*){0,5})", re.IGNORECASE)
+
+
+def _negated_values(phrase: str) -> dict[str, tuple[str, str]]:
+    """What a negated phrase names, by filter key and value, with its label and the words that
+    named it: "france and germany" -> countries FR (France, "france"), DE (Germany, "germany")."""
+    found: dict[str, tuple[str, str]] = {}
+    for item in re.split(r"\s*(?:,|\bor\b|\band\b|\bnor\b)\s*", phrase.lower()):
+        words = item.split()
+        for n in range(min(3, len(words)), 0, -1):
+            cand = " ".join(words[:n])
+            country = _resolve_country_name(cand)
+            platform = resolve_platform(cand)
+            language = _language_words().get(cand)
+            niche = niches.resolve_niche(cand, fuzzy=False)
+            tier = next((t for t in TIERS if re.fullmatch(rf"{t}s?|{t}[- ](?:influencers?|creators?)", cand)), None)
+            for key, value, label in (
+                    ("tiers", tier, tier or ""),
+                    ("countries", country, places.country_name(country) if country else ""),
+                    ("platforms", platform, platform_label(platform) if platform else ""),
+                    ("languages", language, languages.language_name(language) if language else ""),
+                    ("niches_any", niche.value if niche else None, niche.value if niche else "")):
+                if value:
+                    found[f"{key}:{value}"] = (label, cand)
+            if any((country, platform, language, niche, tier)):
+                break
+    return found
+
+
+def _guard_negations(text: str, out: Parsed) -> None:
+    """Search has no exclusion filters yet: a value the request negates ("not from the US",
+    "excluding France", "aren't on LinkedIn", "non-English") is taken out of the filters and
+    said back, so the search never looks for the very thing excluded."""
+    for m in _NEGATION.finditer(text):
+        hits = _negated_values(m.group("obj"))
+        removed, said = [], []
+        for tag, (word, cand) in hits.items():
+            key, value = tag.split(":", 1)
+            for k in ((key, "niches_all") if key == "niches_any" else (key,)):
+                values = out.filters.get(k)
+                if isinstance(values, list) and value in values:
+                    values.remove(value)
+                    if not values:
+                        del out.filters[k]
+                    removed.append(word)
+                    said.append(cand)
+        for k in ("niches_any", "niches_all"):  # "non-English" left a bare "non-" guessed as a niche
+            if isinstance(out.filters.get(k), list):
+                out.filters[k] = [v for v in out.filters[k] if not v.endswith("-") and v not in ("non", "not")]
+                if not out.filters[k]:
+                    del out.filters[k]
+        if removed:
+            phrase = (text[m.start():m.start("obj")] + " and ".join(dict.fromkeys(said))).strip()
+            kept = any(out.filters.get(tag.split(":", 1)[0]) for tag in hits)
+            out.notes.append(f"I can't exclude yet, so I searched without “{phrase}”" + (
+                "" if kept else " — these results may include " + " or ".join(dict.fromkeys(removed))))
 
 
 # --- other entities -------------------------------------------------------------------------------
