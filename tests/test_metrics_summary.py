@@ -143,6 +143,10 @@ def test_top_performers_with_volume_guard(sessions, ws) -> None:
     assert [g.key for g in r.rows] == ["@sam", "@drlena"] and r.excluded == 1
     cpa = run(_ctx(sessions, ws), "top_performers", campaign="Glow Q3", metric="cpa")
     assert [g.key for g in cpa.rows] == ["@sam", "@drlena"]  # lower CPA first
+    worst = run(_ctx(sessions, ws), "top_performers", campaign="Glow Q3", metric="roas", order="worst")
+    assert [g.key for g in worst.rows] == ["@drlena", "@sam"] and worst.summary.startswith("Bottom 2 by roas")
+    worst_cpa = run(_ctx(sessions, ws), "top_performers", campaign="Glow Q3", metric="cpa", order="worst")
+    assert [g.key for g in worst_cpa.rows] == ["@drlena", "@sam"]  # the highest CPA is the worst
 
 
 def test_currencies_are_converted_or_flagged(sessions, ws) -> None:

@@ -358,3 +358,14 @@ def test_negation_guard_keeps_what_was_not_negated() -> None:
     parsed = parse_filters("non-english speaking fashion creators in italy")
     assert parsed.filters["countries"] == ["IT"] and parsed.filters["niches_any"] == ["fashion"]
     assert parse_filters("beauty creators in France on Instagram").notes == []
+
+
+@pytest.mark.parametrize(("text", "metric", "order"), [
+    ("worst performers in Glow Q3", "roas", "worst"), ("bottom 3 creators by ROAS", "roas", "worst"),
+    ("who had the lowest roas", "roas", "worst"), ("lowest CPA in Glow Q3", "cpa", "best"),
+    ("highest cpa", "cpa", "worst"), ("best performers", "roas", "best"), ("top 5 by ctr", "ctr", "best"),
+])
+def test_worst_and_lowest_rank_the_right_way_round(text, metric, order) -> None:
+    from agent.planner.metrics_intents import ranking_order
+
+    assert ranking_order(text.lower(), metric) == order

@@ -11,6 +11,7 @@ from agent.planner.intents import IntentContext, IntentReply, intent
 from agent.planner.reply import compose_generic
 from agent.planner.workflow import campaign_for, campaign_or_ask, mentioned_campaign, run, target_handles
 from memory.domain.money import Money, MoneyError, parse_money
+from tools.metrics.summary import LOWER_IS_BETTER
 
 METRICS = "Metrics"
 
@@ -109,14 +110,27 @@ def compose_summary(r: Any) -> str:
     return "\n".join(lines)
 
 
+def ranking_order(low: str, metric: str) -> str:
+    """'worst performers' / 'weakest' / 'bottom 3' → worst first; 'lowest ROAS' is the worst ROAS,
+    but 'lowest CPA' is the best CPA (cost metrics: lower is better)."""
+    if re.search(r"\b(?:worst|weakest|bottom|underperform\w*|least (?:efficient|effective))\b", low):
+        return "worst"
+    lower_is_better = metric in LOWER_IS_BETTER
+    if re.search(r"\blowest\b", low):
+        return "best" if lower_is_better else "worst"
+    if re.search(r"\bhighest\b", low):
+        return "worst" if lower_is_better else "best"
+    return "best"
+
+
 @intent("top_performers", matcher=lambda c: 0.85 if c.matches(r"\b(?:best|top|highest|lowest|worst|strongest|weakest|most efficient)\b") and (metric_in(c.low) or c.matches(r"\bperform")) and not c.matches(r"\bfind\b|\bsearch\b") else 0.0,
         examples=["which creators had the best ROAS?", "top 5 creators by CPA in Glow Q3"],
         description="Rank creators by a metric", capability=METRICS, tools=["top_performers"])
 def top(ctx: IntentContext) -> IntentReply:
     metric = metric_in(ctx.low) or "roas"
-    lim = re.search(r"\btop\s+(\d+)\b", ctx.low)
+    lim = re.search(r"\b(?:top|bottom|worst)\s+(\d+)\b", ctx.low)
     args: dict[str, Any] = {"metric": metric, "by": group_in(ctx.low) if group_in(ctx.low) not in (None, "day", "week") else "creator",
-                            "limit": int(lim.group(1)) if lim else 5}
+                            "limit": int(lim.group(1)) if lim else 5, "order": ranking_order(ctx.low, metric)}
     ask = campaign_or_ask(ctx, "top_performers", args, "rank the creators")
     if ask:
         return ask

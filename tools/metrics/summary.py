@@ -217,6 +217,8 @@ class TopPerformersInput(ToolInput):
     limit: int = Field(5, ge=1, le=50, description="How many to show")
     min_impressions: BigCount = Field(1000, description="Ignore rows with fewer impressions (too little volume to judge)")
     min_cost: float = Field(0, ge=0, description="Ignore rows that cost less than this (in the campaign currency)")
+    order: Literal["best", "worst"] = Field("best", description="best first (default) or worst first; "
+                                            "'best' already knows that a lower CPA/CPC/CPE/CPM is better")
 
 
 class RankingResult(ToolResult):
@@ -253,7 +255,7 @@ def top_performers(ctx: ToolContext, args: TopPerformersInput) -> RankingResult:
         & ~np.isnan(values)
     excluded = int((~ok).sum())
     candidates = np.flatnonzero(ok)
-    lower_first = args.metric in LOWER_IS_BETTER
+    lower_first = (args.metric in LOWER_IS_BETTER) != (args.order == "worst")
     ranked = sorted(candidates, key=lambda i: (values[i] if lower_first else -values[i], agg.keys[i]))[: args.limit]
     top = [_row(agg.keys[i], agg.totals(i), camp.currency, ctx) for i in ranked]
     if args.by == "creator":
@@ -261,7 +263,8 @@ def top_performers(ctx: ToolContext, args: TopPerformersInput) -> RankingResult:
     shown = ", ".join(f"{g.key} {g.metrics[args.metric].display if args.metric in g.metrics else metric_value(g, args.metric)}" for g in top)
     basis = top[0].metrics[args.metric].basis if top and args.metric in top[0].metrics else None
     return RankingResult(
-        summary=(f"Top {len(top)} by {args.metric} in {camp.name}: {shown}." if top else
+        summary=(f"{'Top' if args.order == 'best' else 'Bottom'} {len(top)} by {args.metric} in {camp.name}"
+                 f"{' (worst first)' if args.order == 'worst' else ''}: {shown}." if top else
                  f"No {args.by} in {camp.name} has enough volume to rank by {args.metric}.")
         + (f" ({excluded} left out below the volume guard or without a value.)" if excluded else ""),
         campaign=camp.name, metric=args.metric, by=args.by, rows=top, excluded=excluded, basis=basis)
