@@ -369,3 +369,11 @@ def test_worst_and_lowest_rank_the_right_way_round(text, metric, order) -> None:
     from agent.planner.metrics_intents import ranking_order
 
     assert ranking_order(text.lower(), metric) == order
+
+
+def test_a_lower_case_misspelt_country_is_passed_on_for_a_question_not_dropped() -> None:
+    """'macro creators from brazill' used to search every country; now the tool gets 'brazill' and
+    answers "did you mean Brazil?" (as it does for "in Frnace")."""
+    parsed = parse_filters("macro creators from brazill")
+    assert parsed.filters["countries"] == ["brazill"] and parsed.unknown_place == "brazill"
+    assert "countries" not in parse_filters("skincare creators in skincare").filters

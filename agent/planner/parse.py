@@ -895,6 +895,15 @@ def _extract_unknown_place(w: _Work, out: Parsed) -> None:
     being dropped silently."""
     m = re.search(r"\b(?:in|from|based in|located in)\s+(?P<p>[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,2})", w.original)
     if not m or not w.low[m.start("p") : m.end("p")].strip():
+        # lower case "from brazill": a typo within one edit of a country is passed on like "in Frnace",
+        # so the tool asks "did you mean Brazil?" instead of the country being dropped silently
+        for lm in re.finditer(r"\b(?:in|from|based in|located in)\s+(?P<p>[a-z][a-z'’-]{3,})\b", w.low):
+            guess = places.resolve_country(lm.group("p"), fuzzy=True, cities=False)
+            if guess is not None and guess.how == "fuzzy":
+                out.unknown_place = w.orig(lm, "p")
+                out.filters["countries"] = [*out.filters.get("countries", []), out.unknown_place]
+                w.consume(lm, "p")
+                return
         return
     place = m.group("p").strip(" .,")
     if place.lower() in _NOT_PLACES or re.fullmatch(r"Q[1-4]|H[12]|[A-Z]{3}", place):
