@@ -377,3 +377,14 @@ def test_a_lower_case_misspelt_country_is_passed_on_for_a_question_not_dropped()
     parsed = parse_filters("macro creators from brazill")
     assert parsed.filters["countries"] == ["brazill"] and parsed.unknown_place == "brazill"
     assert "countries" not in parse_filters("skincare creators in skincare").filters
+
+
+@pytest.mark.parametrize("text", ["nano creators in mexico who posted in the last week",
+                                  "creators who posted in the past 30 days", "what did we pay last year"])
+def test_a_period_is_not_a_position_in_the_last_list(text) -> None:
+    """'the last week' used to be read as 'the last one' of a list, and the search was refused."""
+    from agent.planner.references import resolve
+    from tools.base import ConversationMemory
+
+    r = resolve(text, ConversationMemory())
+    assert r.question is None and not r.refs

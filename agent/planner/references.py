@@ -104,6 +104,10 @@ def _num(s: str) -> int | None:
     return WORD_NUMBERS.get(s)
 
 
+_PERIOD = re.compile(r"\b(?:the\s+)?(?:last|past|next|first|previous)\s+(?:\w+\s+)?"
+                     r"(?:days?|weeks?|months?|years?|quarters?|hours?|time|campaign|period)\b")
+
+
 def resolve(text: str, memory: ConversationMemory) -> Resolution:
     """Find which creators ``text`` refers to, using the conversation memory.
 
@@ -111,7 +115,8 @@ def resolve(text: str, memory: ConversationMemory) -> Resolution:
     fourth"), groups ("the first two", "those three"), the creator in focus ("her", "this
     creator") and finally the whole last list ("them", "those", "all of them").
     """
-    low = " " + text.lower() + " "
+    # "the last week", "the past 30 days", "first two months" are periods, not positions in a list
+    low = _PERIOD.sub(" ", " " + text.lower() + " ")
     items = last_list(memory)
     by_handle = {r.handle: r for r in items}
     f = focus(memory)
